@@ -13,7 +13,7 @@ export interface StepTypeManifest {
   /** The type-specific fields of a step; drives validation and the editor form. */
   schema: JSONSchemaObject;
   /** JSON pointers (into the step's config) of fields to encrypt, mask and never return. */
-  secrets?: string[];
+  secrets?: readonly string[];
   /** May be re-run from the start after a lost worker. */
   idempotent?: boolean;
   /** Where the type came from: `builtin`, a folder, or an npm package name. */
@@ -74,7 +74,7 @@ export interface PluginManifest {
   description: string;
   /** Path of the JSON Schema, relative to the package (step types). */
   schema?: string;
-  secrets?: string[];
+  secrets?: readonly string[];
   idempotent?: boolean;
   /** Module to import, relative to the package; defaults to the package's `main`. */
   entry?: string;

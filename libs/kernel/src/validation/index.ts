@@ -1,0 +1,2 @@
+export { JobValidator } from './job-validator.js';
+export { checkTemplateRefs } from './template-refs.js';
