@@ -40,11 +40,10 @@ export default tseslint.config(
   {
     files: ['libs/kernel/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict(
-        ...hostFrameworks,
-        appsByPath,
-        { regex: '^(\\.{1,2}/)+(.*/)?plugins/', message: 'The kernel never imports a plugin; plugins are discovered.' },
-      ),
+      'no-restricted-imports': restrict(...hostFrameworks, appsByPath, {
+        regex: '^(\\.{1,2}/)+(.*/)?plugins/',
+        message: 'The kernel never imports a plugin; plugins are discovered.',
+      }),
     },
   },
   {
@@ -57,8 +56,10 @@ export default tseslint.config(
           regex: '^(\\.{1,2}/)+(.*/)?(libs|plugins)/',
           message: 'Plugins import the host only as @nomaflow/contracts and @nomaflow/kernel.',
         },
-        { group: ['@nomaflow/*', '!@nomaflow/contracts', '!@nomaflow/kernel', '!@nomaflow/kernel/testing'],
-          message: 'Plugins import the host only as @nomaflow/contracts and @nomaflow/kernel.' },
+        {
+          group: ['@nomaflow/*', '!@nomaflow/contracts', '!@nomaflow/kernel', '!@nomaflow/kernel/testing'],
+          message: 'Plugins import the host only as @nomaflow/contracts and @nomaflow/kernel.',
+        },
       ),
     },
   },
@@ -66,8 +67,11 @@ export default tseslint.config(
     files: ['apps/web/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        { group: ['@nestjs/*', 'typeorm', 'typeorm/*', '@nomaflow/kernel', '@nomaflow/kernel/*'],
-          message: 'The console talks to the server over HTTP and Socket.IO with types from @nomaflow/contracts.' },
+        {
+          group: ['@nestjs/*', 'typeorm', 'typeorm/*', '@nomaflow/kernel', '@nomaflow/kernel/*'],
+          message:
+            'The console talks to the server over HTTP and Socket.IO with types from @nomaflow/contracts.',
+        },
         { regex: '^(\\.{1,2}/)+(.*/)?server/', message: 'The console never imports server code.' },
       ),
     },

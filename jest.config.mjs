@@ -23,6 +23,7 @@ export default {
     '^@nomaflow/kernel/testing$': '<rootDir>/libs/kernel/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.mjs'],
   testMatch: ['<rootDir>/{libs,plugins,apps,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/package.json'],

@@ -17,7 +17,10 @@ function lint(filePath: string, source: string): { code: number | null; out: str
 
 describe('import boundaries (eslint)', () => {
   it('refuses @nestjs in the kernel', () => {
-    const r = lint('libs/kernel/src/probe.ts', "import { Module } from '@nestjs/common';\nexport const m = Module;\n");
+    const r = lint(
+      'libs/kernel/src/probe.ts',
+      "import { Module } from '@nestjs/common';\nexport const m = Module;\n",
+    );
     expect(r.code).toBe(1);
     expect(r.out).toContain('no-restricted-imports');
   });

@@ -47,7 +47,11 @@ export interface Connector {
   readonly name: string;
   readonly driver: string;
   query(sql: string, params?: Record<string, unknown> | unknown[], opts?: QueryOptions): Promise<QueryResult>;
-  stream(sql: string, params?: Record<string, unknown> | unknown[], opts?: StreamOptions): AsyncIterable<Row[]>;
+  stream(
+    sql: string,
+    params?: Record<string, unknown> | unknown[],
+    opts?: StreamOptions,
+  ): AsyncIterable<Row[]>;
   columns(table: TableRef): Promise<ColumnInfo[]>;
   primaryKey(table: TableRef): Promise<string[]>;
   bulkWriter(table: TableRef, columns: readonly string[], opts?: BulkWriterOptions): Promise<BulkWriter>;

@@ -3,7 +3,14 @@
  * the server maps them to HTTP in one place and the engine decides retries from `code` alone —
  * `instanceof` is avoided on purpose: errors cross module copies and the sandbox boundary.
  */
-export const ERROR_CODES = ['validation', 'not_found', 'conflict', 'step_failed', 'timeout', 'cancelled'] as const;
+export const ERROR_CODES = [
+  'validation',
+  'not_found',
+  'conflict',
+  'step_failed',
+  'timeout',
+  'cancelled',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldError {
@@ -89,8 +96,11 @@ const ERROR_NAMES: Record<ErrorCode, string> = {
 export function isNomaflowError(e: unknown): e is NomaflowError {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) &&
-    ERROR_NAMES[code as ErrorCode] === e.name;
+  return (
+    typeof code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes(code) &&
+    ERROR_NAMES[code as ErrorCode] === e.name
+  );
 }
 
 export function hasErrorCode<C extends ErrorCode>(
@@ -101,12 +111,7 @@ export function hasErrorCode<C extends ErrorCode>(
 }
 
 export type AnyNomaflowError =
-  | ValidationError
-  | NotFoundError
-  | ConflictError
-  | StepFailedError
-  | StepTimeoutError
-  | CancelledError;
+  ValidationError | NotFoundError | ConflictError | StepFailedError | StepTimeoutError | CancelledError;
 
 /** Turns any throwable into a member of the taxonomy; the original is kept as `cause`. */
 export function toNomaflowError(e: unknown): NomaflowError {

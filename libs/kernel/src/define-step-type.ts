@@ -1,5 +1,12 @@
 import { CancelledError, isNomaflowError } from '@nomaflow/contracts';
-import type { FromSchema, NomaflowError, StepContext, StepOutput, StepType, StepTypeManifest } from '@nomaflow/contracts';
+import type {
+  FromSchema,
+  NomaflowError,
+  StepContext,
+  StepOutput,
+  StepType,
+  StepTypeManifest,
+} from '@nomaflow/contracts';
 
 /**
  * Declares a step type. The config type is inferred from the literal schema in the manifest

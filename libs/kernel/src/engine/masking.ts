@@ -79,12 +79,14 @@ export class SecretMasker {
 
 function childOf(value: Json, segment: string): Json | undefined {
   if (Array.isArray(value)) return /^\d+$/.test(segment) ? value[Number(segment)] : undefined;
-  if (value !== null && typeof value === 'object') return Object.hasOwn(value, segment) ? value[segment] : undefined;
+  if (value !== null && typeof value === 'object')
+    return Object.hasOwn(value, segment) ? value[segment] : undefined;
   return undefined;
 }
 
 function collectStrings(value: Json | undefined, into: string[]): void {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) value.forEach((item) => collectStrings(item, into));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((item) => collectStrings(item, into));
+  else if (value !== null && typeof value === 'object')
+    Object.values(value).forEach((item) => collectStrings(item, into));
 }

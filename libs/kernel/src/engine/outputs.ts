@@ -10,12 +10,17 @@ export function normaliseOutput(value: unknown): JsonObject {
   try {
     text = JSON.stringify(value);
   } catch (e) {
-    throw new StepFailedError(`step output is not JSON-serialisable: ${e instanceof Error ? e.message : String(e)}`, {
-      cause: e,
-      retryable: false,
-    });
+    throw new StepFailedError(
+      `step output is not JSON-serialisable: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        cause: e,
+        retryable: false,
+      },
+    );
   }
   if (text === undefined) return {};
   const parsed: unknown = JSON.parse(text);
-  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : {};
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as JsonObject)
+    : {};
 }

@@ -21,7 +21,10 @@ export function mergeStepKwargs(
   };
 }
 
-export function isStepEnabled(step: Pick<StepDocument, 'name' | 'enabled'>, overrides?: RunOverrides): boolean {
+export function isStepEnabled(
+  step: Pick<StepDocument, 'name' | 'enabled'>,
+  overrides?: RunOverrides,
+): boolean {
   return stepOverride(overrides, step.name)?.enabled ?? step.enabled ?? true;
 }
 

@@ -17,7 +17,9 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
-export type RunPatch = Partial<Pick<Run, 'status' | 'started_at' | 'finished_at' | 'error' | 'params' | 'log_level'>>;
+export type RunPatch = Partial<
+  Pick<Run, 'status' | 'started_at' | 'finished_at' | 'error' | 'params' | 'log_level'>
+>;
 
 /** Where run and step rows live; the engine writes, the host persists. */
 export interface RunStore {

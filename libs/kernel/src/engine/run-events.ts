@@ -36,6 +36,12 @@ export class RunEventWriter {
   log(level: LogLineLevel, step: string | null, message: string): void {
     const seq = ++this.#seq;
     const ts = this.#clock.now().toISOString();
-    this.#sink.emit({ type: 'log:line', run_id: this.#runId, seq, at: ts, line: { seq, ts, level, step, message } });
+    this.#sink.emit({
+      type: 'log:line',
+      run_id: this.#runId,
+      seq,
+      at: ts,
+      line: { seq, ts, level, step, message },
+    });
   }
 }

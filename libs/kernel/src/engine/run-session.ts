@@ -97,7 +97,8 @@ export class RunSession {
       params: this.params,
       log_level: this.logLevel,
     });
-    for (const [index, row] of this.rows.entries()) await this.deps.store.saveStep(this.runId, index, { ...row });
+    for (const [index, row] of this.rows.entries())
+      await this.deps.store.saveStep(this.runId, index, { ...row });
     this.events.emit({ type: 'run:started', job_id: this.job.id, step_count: this.rows.length });
   }
 

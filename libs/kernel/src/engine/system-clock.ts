@@ -1,4 +1,5 @@
 import type { Clock } from './ports.js';
+import { sleepOnTimer } from './sleep-on-timer.js';
 
 /** Node clamps longer setTimeout delays to 1 ms, so a long timeout is armed in legs. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
@@ -9,22 +10,7 @@ export class SystemClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = (): void => {
-        // A cancelled backoff must not keep the process (or a test runner) alive for its full length.
-        cancel();
-        reject(signal?.reason);
-      };
-      const cancel = this.setTimer(ms, () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepOnTimer((m, fn) => this.setTimer(m, fn), ms, signal);
   }
 
   setTimer(ms: number, fn: () => void): () => void {

@@ -20,7 +20,10 @@ export interface TemplateRef {
   path: string[];
   /** JSON pointer of the string holding the placeholder, relative to the value searched. */
   pointer: string;
-  /** Set when the placeholder cannot be resolved whatever the scope (malformed, unknown namespace). */
+  /**
+   * Set when the placeholder cannot resolve whatever the scope (malformed, unknown namespace); it does
+   * not repeat the placeholder, so callers write `${placeholder}: ${problem}`.
+   */
   problem?: string;
 }
 
@@ -80,8 +83,10 @@ function tokenize(text: string): Token[] {
       literal = '';
       const end = text.indexOf('}', i + 2);
       if (end < 0) {
-        const placeholder = text.slice(i);
-        tokens.push({ ref: { placeholder, namespace: '', name: '', path: [], problem: `unterminated placeholder ${placeholder} (write $\${ for a literal \${)` } });
+        const rest = text.slice(i);
+        const placeholder = rest.length > 40 ? `${rest.slice(0, 40)}…` : rest;
+        const problem = 'unterminated placeholder (write $${ for a literal ${)';
+        tokens.push({ ref: { placeholder, namespace: '', name: '', path: [], problem } });
         break;
       }
       tokens.push({ ref: parseRef(text.slice(i, end + 1)) });
@@ -100,19 +105,27 @@ function parseRef(placeholder: string): Omit<TemplateRef, 'pointer'> {
   const colon = inner.indexOf(':');
   const namespace = colon < 0 ? '' : inner.slice(0, colon);
   const rest = colon < 0 ? inner : inner.slice(colon + 1);
-  const bad = (problem: string): Omit<TemplateRef, 'pointer'> => ({ placeholder, namespace, name: rest, path: [], problem });
-  if (colon <= 0 || rest === '') return bad(`malformed placeholder ${placeholder} (expected \${namespace:name})`);
+  const bad = (problem: string): Omit<TemplateRef, 'pointer'> => ({
+    placeholder,
+    namespace,
+    name: rest,
+    path: [],
+    problem,
+  });
+  if (colon <= 0 || rest === '') return bad('malformed placeholder (expected ${namespace:name})');
   if (!(TEMPLATE_NAMESPACES as readonly string[]).includes(namespace)) {
-    return bad(`unknown placeholder namespace "${namespace}" in ${placeholder} (use ${TEMPLATE_NAMESPACES.join(', ')})`);
+    return bad(`unknown namespace "${namespace}" (use ${TEMPLATE_NAMESPACES.join(', ')})`);
   }
   if (namespace !== 'out') return { placeholder, namespace, name: rest, path: [] };
   const [name = '', ...path] = rest.split('.');
-  if (name === '' || path.some((segment) => segment === '')) return bad(`malformed placeholder ${placeholder}`);
+  if (name === '' || path.some((segment) => segment === '')) {
+    return bad('malformed placeholder (expected ${out:step.field})');
+  }
   return { placeholder, namespace, name, path };
 }
 
 function resolve(ref: Omit<TemplateRef, 'pointer'>, scope: TemplateScope): Json {
-  if (ref.problem) throw templateError(ref.problem);
+  if (ref.problem) throw templateError(`${ref.placeholder}: ${ref.problem}`);
   switch (ref.namespace as TemplateNamespace) {
     case 'env': {
       const value = Object.hasOwn(scope.env, ref.name) ? scope.env[ref.name] : undefined;
@@ -127,7 +140,9 @@ function resolve(ref: Omit<TemplateRef, 'pointer'>, scope: TemplateScope): Json 
     case 'ctx': {
       const value = Object.hasOwn(scope.context, ref.name) ? scope.context[ref.name] : undefined;
       if (value === undefined) {
-        throw templateError(`unknown context value ${ref.name} in ${ref.placeholder} (use ${CONTEXT_KEYS.join(', ')})`);
+        throw templateError(
+          `unknown context value ${ref.name} in ${ref.placeholder} (use ${CONTEXT_KEYS.join(', ')})`,
+        );
       }
       return value;
     }
@@ -136,7 +151,9 @@ function resolve(ref: Omit<TemplateRef, 'pointer'>, scope: TemplateScope): Json 
       if ('unavailable' in found) throw templateError(`${found.unavailable} in ${ref.placeholder}`);
       const value = dig(found.output, ref.path);
       if (value === undefined) {
-        throw templateError(`output of step ${ref.name} has no field ${ref.path.join('.')} in ${ref.placeholder}`);
+        throw templateError(
+          `output of step ${ref.name} has no field ${ref.path.join('.')} in ${ref.placeholder}`,
+        );
       }
       return value;
     }
@@ -147,7 +164,12 @@ function dig(value: Json, path: readonly string[]): Json | undefined {
   let current: Json | undefined = value;
   for (const segment of path) {
     if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
-    else if (current !== null && typeof current === 'object' && !Array.isArray(current) && Object.hasOwn(current, segment)) {
+    else if (
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current) &&
+      Object.hasOwn(current, segment)
+    ) {
       current = current[segment];
     } else return undefined;
   }

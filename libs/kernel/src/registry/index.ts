@@ -5,3 +5,4 @@ export { ajvErrorsToFieldErrors, ajvErrorMessage, ajvErrorPath } from './ajv-err
 export { checkStepTypeManifest, STEP_TYPE_NAME } from './manifest-rules.js';
 export { findPluginPackages } from './plugin-package.js';
 export type { PluginPackage } from './plugin-package.js';
+export { InProcessStepExecutor } from './in-process-executor.js';

@@ -49,7 +49,11 @@ describe('StepTypeRegistry.discover', () => {
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'nomaflow-plugins-'));
     const good = objectSchema({ greeting: { type: 'string', title: 'Greeting', default: 'hi' } });
-    writePlugin(root, { folder: 'a-good', pkg: { name: 'good', version: '1.2.3', nomaflow: manifest('greet') }, schema: good });
+    writePlugin(root, {
+      folder: 'a-good',
+      pkg: { name: 'good', version: '1.2.3', nomaflow: manifest('greet') },
+      schema: good,
+    });
     writePlugin(root, {
       folder: '@acme/plugin-scoped',
       pkg: { name: '@acme/plugin-scoped', version: '0.1.0', nomaflow: manifest('scoped_type') },
@@ -88,7 +92,11 @@ describe('StepTypeRegistry.discover', () => {
     });
     writePlugin(root, {
       folder: 'i-bad-secret',
-      pkg: { name: 'bad-secret', version: '1.0.0', nomaflow: manifest('bad_secret', { secrets: ['/password'] }) },
+      pkg: {
+        name: 'bad-secret',
+        version: '1.0.0',
+        nomaflow: manifest('bad_secret', { secrets: ['/password'] }),
+      },
       schema: objectSchema({ user: { type: 'string' } }),
     });
     writePlugin(root, {
@@ -106,13 +114,24 @@ describe('StepTypeRegistry.discover', () => {
     expect(report.loaded.map((p) => p.type).sort()).toEqual(['greet', 'scoped_type']);
     const byPackage = Object.fromEntries(report.failed.map((f) => [f.package, f]));
     expect(Object.keys(byPackage).sort()).toEqual(
-      ['bad-manifest', 'bad-schema', 'bad-secret', 'bad-version', 'duplicate', 'no-export', 'reserved', 'throws'].sort(),
+      [
+        'bad-manifest',
+        'bad-schema',
+        'bad-secret',
+        'bad-version',
+        'duplicate',
+        'no-export',
+        'reserved',
+        'throws',
+      ].sort(),
     );
     expect(byPackage['bad-schema']?.error).toMatch(/schema of step type bad_schema does not compile/);
     expect(byPackage['reserved']?.error).toMatch(/field name "timeout_seconds" is reserved/);
     expect(byPackage['bad-version']?.error).toMatch(/version "1.0" is not semver/);
     expect(byPackage['throws']?.error).toMatch(/boom at import/);
-    expect(byPackage['duplicate']?.error).toMatch(/duplicate step type: greet \(already registered from good\)/);
+    expect(byPackage['duplicate']?.error).toMatch(
+      /duplicate step type: greet \(already registered from good\)/,
+    );
     expect(byPackage['bad-manifest']?.error).toMatch(/invalid "nomaflow" manifest/);
     expect(byPackage['bad-secret']?.error).toMatch(/secret "\/password" does not point at a field/);
     expect(byPackage['no-export']?.error).toMatch(/does not export a step type/);
@@ -125,18 +144,30 @@ describe('StepTypeRegistry.discover', () => {
     const registry = new StepTypeRegistry();
     await registry.discover([join(root, 'a-good')]);
     const greet = registry.get('greet') as StepType;
-    expect(registry.manifest('greet')).toMatchObject({ type: 'greet', version: '1.2.3', source: 'good', sandboxed: false });
+    expect(registry.manifest('greet')).toMatchObject({
+      type: 'greet',
+      version: '1.2.3',
+      source: 'good',
+      sandboxed: false,
+    });
     const config = registry.prepareConfig('greet', {});
     expect(config).toEqual({ greeting: 'hi' });
     const { createTestStepContext } = await import('../testing/test-step-context.js');
-    await expect(greet.execute(createTestStepContext().ctx, config)).resolves.toEqual({ echoed: { greeting: 'hi' } });
+    await expect(greet.execute(createTestStepContext().ctx, config)).resolves.toEqual({
+      echoed: { greeting: 'hi' },
+    });
   });
 
   it('discovers the built-in noop plugin of this repository', async () => {
     const registry = new StepTypeRegistry();
     const report = await registry.discover([join(repoRoot, 'plugins')]);
     expect(report.failed).toEqual([]);
-    expect(report.loaded).toContainEqual({ kind: 'step-type', type: 'noop', version: '1.0.0', source: '@nomaflow/plugin-noop' });
+    expect(report.loaded).toContainEqual({
+      kind: 'step-type',
+      type: 'noop',
+      version: '1.0.0',
+      source: '@nomaflow/plugin-noop',
+    });
     expect(registry.list().map((m) => m.type)).toContain('noop');
   });
 
@@ -161,17 +192,27 @@ describe('StepTypeRegistry.register', () => {
   });
 
   it('refuses a schema that is not an object schema', () => {
-    expect(() => new StepTypeRegistry().register(stepType('arr', { type: 'array' }))).toThrow(/must describe an object/);
+    expect(() => new StepTypeRegistry().register(stepType('arr', { type: 'array' }))).toThrow(
+      /must describe an object/,
+    );
   });
 
   it('refuses a bad type name', () => {
-    expect(() => new StepTypeRegistry().register(stepType('Bad-Name', objectSchema({})))).toThrow(/invalid step type name/);
+    expect(() => new StepTypeRegistry().register(stepType('Bad-Name', objectSchema({})))).toThrow(
+      /invalid step type name/,
+    );
   });
 
   it('validates configs and reports field paths', () => {
     const registry = new StepTypeRegistry();
     registry.register(
-      stepType('q', objectSchema({ query: { type: 'string' }, n: { type: 'integer', minimum: 1 } }, { required: ['query'] })),
+      stepType(
+        'q',
+        objectSchema(
+          { query: { type: 'string' }, n: { type: 'integer', minimum: 1 } },
+          { required: ['query'] },
+        ),
+      ),
     );
     expect(registry.validateConfig('q', { query: 'select 1', n: 2 })).toEqual([]);
     expect(registry.validateConfig('q', { n: 0, extra: true })).toEqual(
@@ -182,7 +223,9 @@ describe('StepTypeRegistry.register', () => {
       ]),
     );
     expect(() => registry.prepareConfig('q', { n: 0 })).toThrow(/missing required field: query/);
-    expect(registry.validateConfig('nope', {})).toEqual([{ path: '/type', message: 'unknown step type: nope' }]);
+    expect(registry.validateConfig('nope', {})).toEqual([
+      { path: '/type', message: 'unknown step type: nope' },
+    ]);
   });
 
   it('does not mutate the config it prepares', () => {

@@ -115,11 +115,17 @@ export class StepTypeRegistry {
       throw new PluginError('not a connector driver: expected { manifest: { driver }, open }');
     }
     if (semver.valid(driver.manifest.version) === null) {
-      throw new PluginError(`connector driver ${name}: version ${driver.manifest.version} is not semver`, name);
+      throw new PluginError(
+        `connector driver ${name}: version ${driver.manifest.version} is not semver`,
+        name,
+      );
     }
     const existing = this.drivers.get(name);
     if (existing) {
-      throw new PluginError(`duplicate connector driver: ${name} (already registered from ${existing.source})`, name);
+      throw new PluginError(
+        `duplicate connector driver: ${name} (already registered from ${existing.source})`,
+        name,
+      );
     }
     this.drivers.set(name, { driver, source });
   }
@@ -206,7 +212,10 @@ export class StepTypeRegistry {
       throw new PluginError(`invalid "nomaflow" manifest in ${pkg.name}: ${detail}`);
     }
     if (semver.valid(pkg.version) === null) {
-      throw new PluginError(`${pkg.name}: version ${JSON.stringify(pkg.version)} is not semver`, pkg.manifest.type);
+      throw new PluginError(
+        `${pkg.name}: version ${JSON.stringify(pkg.version)} is not semver`,
+        pkg.manifest.type,
+      );
     }
     const m = pkg.manifest;
     const entryFile = join(pkg.dir, m.entry ?? pkg.main ?? 'index.js');
@@ -231,7 +240,10 @@ export class StepTypeRegistry {
       throw new PluginError(`${pkg.name}: module does not export a step type (default export)`, m.type);
     }
     const own = stepType.manifest;
-    if (own && (own.type !== m.type || !isDeepStrictEqual(own.schema, schema) || own.version !== pkg.version)) {
+    if (
+      own &&
+      (own.type !== m.type || !isDeepStrictEqual(own.schema, schema) || own.version !== pkg.version)
+    ) {
       throw new PluginError(
         `${pkg.name}: the module's manifest differs from package.json/schema.json (type, version or schema); ` +
           'rebuild it (npm run gen:schemas && npm run build)',
@@ -256,7 +268,10 @@ async function readSchema(pkg: PluginPackage, file: string): Promise<JSONSchemaO
   try {
     return JSON.parse(await readFile(join(pkg.dir, file), 'utf8')) as JSONSchemaObject;
   } catch (e) {
-    throw new PluginError(`${pkg.name}: cannot read schema ${file}: ${(e as Error).message}`, pkg.manifest.type);
+    throw new PluginError(
+      `${pkg.name}: cannot read schema ${file}: ${(e as Error).message}`,
+      pkg.manifest.type,
+    );
   }
 }
 

@@ -34,7 +34,8 @@ export function* matchingDays(expr: CronExpression, firstDay: number, lastDay: n
     const { year, month } = civilFromDays(days);
     if (!expr.months.includes(month)) {
       const next = expr.months.find((m) => m > month);
-      days = next === undefined ? daysFromCivil(year + 1, expr.months[0] ?? 1, 1) : daysFromCivil(year, next, 1);
+      days =
+        next === undefined ? daysFromCivil(year + 1, expr.months[0] ?? 1, 1) : daysFromCivil(year, next, 1);
       continue;
     }
     if (matchesDay(expr, days)) yield days;

@@ -145,7 +145,8 @@ function parseItem(item: string, spec: FieldSpec): number[] {
 }
 
 function parseStep(text: string, item: string, spec: FieldSpec): number {
-  if (!/^\d+$/.test(text)) throw new CronParseError(`${spec.name} field: step "${text}" in "${item}" is not a number`);
+  if (!/^\d+$/.test(text))
+    throw new CronParseError(`${spec.name} field: step "${text}" in "${item}" is not a number`);
   const step = Number(text);
   if (step === 0) throw new CronParseError(`${spec.name} field: step 0 in "${item}" is not allowed`);
   return step;

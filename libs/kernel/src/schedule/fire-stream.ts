@@ -53,7 +53,13 @@ export function* fireStream(
       const mapped = mapWall(window, dayStart + tod);
       if (mapped.kind === 'gap') {
         if (expr.fixedTime) {
-          gap ??= { days, skipped: [], transition: mapped.transition, before: mapped.before, after: mapped.after };
+          gap ??= {
+            days,
+            skipped: [],
+            transition: mapped.transition,
+            before: mapped.before,
+            after: mapped.after,
+          };
           gap.skipped.push(tod);
         }
         continue;
@@ -68,7 +74,9 @@ export function* fireStream(
         yield* merger.first(candidate(mapped.first, mapped.firstOffset, repeatedOnceNote(days, tod)));
       } else {
         yield* merger.first(candidate(mapped.first, mapped.firstOffset));
-        merger.second(candidate(mapped.second, mapped.secondOffset, repeatedSecondNote(tod, mapped.secondOffset)));
+        merger.second(
+          candidate(mapped.second, mapped.secondOffset, repeatedSecondNote(tod, mapped.secondOffset)),
+        );
       }
     }
     if (gap !== undefined) yield* merger.first(gapCandidate(gap));
@@ -126,5 +134,7 @@ class FireMerger {
 function finish(c: Candidate): StreamFire {
   const runs = c.regular + c.gaps.reduce((n, g) => n + g.skipped.length, 0);
   const notes = [...c.gaps.map((g) => gapNote(g, runs)), ...c.notes];
-  return notes.length === 0 ? { at: c.at, offset: c.offset } : { at: c.at, offset: c.offset, note: notes.join('; ') };
+  return notes.length === 0
+    ? { at: c.at, offset: c.offset }
+    : { at: c.at, offset: c.offset, note: notes.join('; ') };
 }

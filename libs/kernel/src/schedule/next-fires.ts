@@ -22,7 +22,12 @@ const SAFETY_MARGIN_SECONDS = 3 * 3600;
 const DEFAULT_LIMIT = 1000;
 
 /** Fires strictly after `from`, ascending; fewer (or none) if the expression does not fire within ~10 years. */
-export function nextFires(cron: string | CronExpression, timezone: string, from: Date, count: number): Fire[] {
+export function nextFires(
+  cron: string | CronExpression,
+  timezone: string,
+  from: Date,
+  count: number,
+): Fire[] {
   const expr = resolve(cron, timezone);
   const fromMs = checkDate(from, 'from');
   const fires: Fire[] = [];
@@ -85,7 +90,11 @@ function startWallFor(timezone: string, fromMs: number): number {
 
 function toFire(fire: StreamFire): Fire {
   const at = new Date(fire.at * 1000);
-  const result: Fire = { at, iso: at.toISOString(), local: formatWall(fire.at + fire.offset) + formatOffset(fire.offset) };
+  const result: Fire = {
+    at,
+    iso: at.toISOString(),
+    local: formatWall(fire.at + fire.offset) + formatOffset(fire.offset),
+  };
   if (fire.note !== undefined) result.note = fire.note;
   return result;
 }

@@ -39,7 +39,10 @@ function expectThat(ok: boolean, message: string): void {
  * `for (const c of await stepTypeContractChecks(dir, opts)) it(c.name, c.run)`.
  * The plugin is loaded the way the server loads it, through discovery of its package folder.
  */
-export async function stepTypeContractChecks(pluginDir: string, options: ContractOptions = {}): Promise<ContractCheck[]> {
+export async function stepTypeContractChecks(
+  pluginDir: string,
+  options: ContractOptions = {},
+): Promise<ContractCheck[]> {
   const registry = new StepTypeRegistry();
   const report = await registry.discover([pluginDir]);
   const loaded = report.loaded.find((p) => p.kind === 'step-type');
@@ -61,7 +64,10 @@ export async function stepTypeContractChecks(pluginDir: string, options: Contrac
   checks.push({
     name: 'schema documents itself: title, description, and a title on every field',
     async run() {
-      expectThat(typeof schema.title === 'string' && typeof schema.description === 'string', 'schema needs title and description');
+      expectThat(
+        typeof schema.title === 'string' && typeof schema.description === 'string',
+        'schema needs title and description',
+      );
       for (const [field, sub] of Object.entries(schema.properties ?? {})) {
         expectThat(typeof sub === 'object' && typeof sub.title === 'string', `field ${field} has no title`);
       }
@@ -87,12 +93,21 @@ export async function stepTypeContractChecks(pluginDir: string, options: Contrac
       expectThat(examples.length > 0, 'schema has no examples (add "examples" to schema.json)');
       for (const example of examples) {
         const errors = registry.validateConfig(type, example);
-        expectThat(errors.length === 0, `example ${JSON.stringify(example)} is invalid: ${JSON.stringify(errors)}`);
+        expectThat(
+          errors.length === 0,
+          `example ${JSON.stringify(example)} is invalid: ${JSON.stringify(errors)}`,
+        );
         const prepared = registry.prepareConfig(type, example as Record<string, Json>);
-        expectThat(registry.validateConfig(type, prepared).length === 0, 'example invalid once defaults are applied');
+        expectThat(
+          registry.validateConfig(type, prepared).length === 0,
+          'example invalid once defaults are applied',
+        );
       }
       for (const bad of options.invalidConfigs ?? []) {
-        expectThat(registry.validateConfig(type, bad).length > 0, `invalid config ${JSON.stringify(bad)} was accepted`);
+        expectThat(
+          registry.validateConfig(type, bad).length > 0,
+          `invalid config ${JSON.stringify(bad)} was accepted`,
+        );
       }
     },
   });
@@ -133,7 +148,10 @@ export async function stepTypeContractChecks(pluginDir: string, options: Contrac
       async run() {
         const { ctx } = createTestStepContext({ params: options.params ?? {} });
         const output: unknown = await stepType.execute(ctx, registry.prepareConfig(type, successConfig));
-        expectThat(typeof output === 'object' && output !== null && !Array.isArray(output), 'output is not an object');
+        expectThat(
+          typeof output === 'object' && output !== null && !Array.isArray(output),
+          'output is not an object',
+        );
         expectThat(
           JSON.stringify(JSON.parse(JSON.stringify(output))) === JSON.stringify(output),
           'output does not survive a JSON round trip',

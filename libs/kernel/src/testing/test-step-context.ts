@@ -1,5 +1,12 @@
 import { NotFoundError } from '@nomaflow/contracts';
-import type { Connector, ConnectorProvider, Json, PreviousStep, StepContext, StepProgress } from '@nomaflow/contracts';
+import type {
+  Connector,
+  ConnectorProvider,
+  Json,
+  PreviousStep,
+  StepContext,
+  StepProgress,
+} from '@nomaflow/contracts';
 
 export interface RecordedLog {
   level: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';

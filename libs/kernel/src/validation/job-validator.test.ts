@@ -57,8 +57,20 @@ const validJob = () => ({
   schedule: { cron: '0 2 * * *', timezone: 'Europe/Paris' },
   params: { apps_id: 10, source_connector: 'erp', full: false },
   steps: [
-    { name: 'refresh-totals', type: 'sqlish', connector: '${kw:source_connector}', query: 'select 1', timeout_seconds: 1800 },
-    { name: 'wait', type: 'noop', ms: '${kw:wait_ms}', message: 'rows: ${out:refresh-totals.rows_affected}', op_kwargs: { wait_ms: 5 } },
+    {
+      name: 'refresh-totals',
+      type: 'sqlish',
+      connector: '${kw:source_connector}',
+      query: 'select 1',
+      timeout_seconds: 1800,
+    },
+    {
+      name: 'wait',
+      type: 'noop',
+      ms: '${kw:wait_ms}',
+      message: 'rows: ${out:refresh-totals.rows_affected}',
+      op_kwargs: { wait_ms: 5 },
+    },
   ],
   retry: { attempts: 2, backoff: 'fixed', base_seconds: 60 },
   alerts: { on_failure: true, on_long_run_minutes: 90, recipients: ['#data-oncall'], on_success: false },
@@ -86,12 +98,18 @@ describe('JobValidator — the messages of SPEC §1', () => {
   });
 
   it('job id contains invalid characters', () => {
-    expect(errorsOf((j) => void (j.id = 'my job!'))).toEqual([{ path: '/id', message: 'job id contains invalid characters' }]);
-    expect(errorsOf((j) => void (j.id = 'étè'))).toEqual([{ path: '/id', message: 'job id contains invalid characters' }]);
+    expect(errorsOf((j) => void (j.id = 'my job!'))).toEqual([
+      { path: '/id', message: 'job id contains invalid characters' },
+    ]);
+    expect(errorsOf((j) => void (j.id = 'étè'))).toEqual([
+      { path: '/id', message: 'job id contains invalid characters' },
+    ]);
   });
 
   it('a missing id', () => {
-    expect(errorsOf((j) => ({ ...j, id: undefined }))).toEqual([{ path: '/id', message: 'job id is required' }]);
+    expect(errorsOf((j) => ({ ...j, id: undefined }))).toEqual([
+      { path: '/id', message: 'job id is required' },
+    ]);
   });
 
   it('unknown timezone', () => {
@@ -113,13 +131,19 @@ describe('JobValidator — the messages of SPEC §1', () => {
   it('step <name> is missing required field(s): a, b', () => {
     const errors = errorsOf((j) => void (j.steps[0] = { name: 'refresh-totals', type: 'sqlish' } as never));
     expect(errors).toEqual([
-      { path: '/steps/0/connector', message: 'step refresh-totals is missing required field(s): connector, query' },
+      {
+        path: '/steps/0/connector',
+        message: 'step refresh-totals is missing required field(s): connector, query',
+      },
     ]);
   });
 
   it('a step without name or type', () => {
     const errors = errorsOf((j) => void (j.steps[1] = { ms: 1 } as never));
-    expect(errors).toContainEqual({ path: '/steps/1/name', message: 'step #2 is missing required field(s): name, type' });
+    expect(errors).toContainEqual({
+      path: '/steps/1/name',
+      message: 'step #2 is missing required field(s): name, type',
+    });
   });
 
   it('unknown step type: <type>', () => {
@@ -138,16 +162,27 @@ describe('JobValidator — the messages of SPEC §1', () => {
       j.schedule = { cron: 'nope', timezone: 'Nowhere/Town' };
       j.steps[1]!.name = 'refresh-totals';
     });
-    expect(errors.map((e) => e.path).sort()).toEqual(['/id', '/schedule/cron', '/schedule/timezone', '/steps/1/name']);
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      '/id',
+      '/schedule/cron',
+      '/schedule/timezone',
+      '/steps/1/name',
+    ]);
   });
 
   it('refuses a job without steps', () => {
-    expect(errorsOf((j) => ({ ...j, steps: [] }))).toEqual([{ path: '/steps', message: 'a job needs at least one step' }]);
-    expect(errorsOf((j) => ({ ...j, steps: undefined }))).toEqual([{ path: '/steps', message: 'a job needs at least one step' }]);
+    expect(errorsOf((j) => ({ ...j, steps: [] }))).toEqual([
+      { path: '/steps', message: 'a job needs at least one step' },
+    ]);
+    expect(errorsOf((j) => ({ ...j, steps: undefined }))).toEqual([
+      { path: '/steps', message: 'a job needs at least one step' },
+    ]);
   });
 
   it('refuses unknown fields, at the job and in a step', () => {
-    expect(errorsOf((j) => ({ ...j, colour: 'red' }))).toEqual([{ path: '/colour', message: 'unknown field: colour' }]);
+    expect(errorsOf((j) => ({ ...j, colour: 'red' }))).toEqual([
+      { path: '/colour', message: 'unknown field: colour' },
+    ]);
     expect(errorsOf((j) => void Object.assign(j.steps[1]!, { bogus: 1 }))).toEqual([
       { path: '/steps/1/bogus', message: 'step wait has unknown field: bogus' },
     ]);
@@ -166,16 +201,23 @@ describe('JobValidator — the messages of SPEC §1', () => {
     expect(errorsOf((j) => void ((j.steps[0] as Record<string, unknown>).batch_size = 0))).toEqual([
       { path: '/steps/0/batch_size', message: 'must be >= 1' },
     ]);
-    expect(errorsOf((j) => void (j.steps[0]!.name = 'has.dot'))[0]?.message).toMatch(/step name contains invalid characters/);
+    expect(errorsOf((j) => void (j.steps[0]!.name = 'has.dot'))[0]?.message).toMatch(
+      /step name contains invalid characters/,
+    );
   });
 
   it('refuses placeholders that can never resolve', () => {
     const later = errorsOf((j) => void (j.steps[0]!.query = 'select ${out:wait.params}'));
     expect(later).toEqual([
-      { path: '/steps/0/query', message: 'step refresh-totals uses ${out:wait.params}, but wait is not an earlier step of this job' },
+      {
+        path: '/steps/0/query',
+        message: 'step refresh-totals uses ${out:wait.params}, but wait is not an earlier step of this job',
+      },
     ]);
     expect(errorsOf((j) => void (j.steps[0]!.query = 'select ${nope:x}'))[0]?.path).toBe('/steps/0/query');
-    expect(errorsOf((j) => void (j.steps[0]!.query = 'select ${ctx:colour}'))[0]?.message).toMatch(/unknown context key colour/);
+    expect(errorsOf((j) => void (j.steps[0]!.query = 'select ${ctx:colour}'))[0]?.message).toMatch(
+      /unknown context key colour/,
+    );
   });
 
   it('refuses a document that is not an object', () => {
@@ -220,6 +262,8 @@ describe('JobValidator — the messages of SPEC §1', () => {
     await degraded.discover([dir]);
     const errors = new JobValidator(degraded).validate({ id: 'j', steps: [{ name: 's', type: 'broken' }] });
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.message).toMatch(/^unknown step type: broken \(its plugin failed to load: .*missing\.js/);
+    expect(errors[0]?.message).toMatch(
+      /^unknown step type: broken \(its plugin failed to load: .*missing\.js/,
+    );
   });
 });

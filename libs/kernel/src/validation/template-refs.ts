@@ -22,7 +22,10 @@ export function checkTemplateRefs(
     if (ref.problem) {
       out.push({ path, message: `${ref.placeholder}: ${ref.problem}` });
     } else if (ref.namespace === 'ctx' && !(CONTEXT_KEYS as readonly string[]).includes(ref.name)) {
-      out.push({ path, message: `${ref.placeholder}: unknown context key ${ref.name} (${CONTEXT_KEYS.join(', ')})` });
+      out.push({
+        path,
+        message: `${ref.placeholder}: unknown context key ${ref.name} (${CONTEXT_KEYS.join(', ')})`,
+      });
     } else if (ref.namespace === 'out' && !earlierSteps.includes(ref.name)) {
       out.push({
         path,
