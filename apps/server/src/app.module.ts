@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { Clock } from '@nomaflow/kernel';
+import type { DataSource } from 'typeorm';
+import { ConfigModule } from './config/config.module.js';
+import type { ServerConfig } from './config/server-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { KernelModule } from './kernel/kernel.module.js';
+import { RunQueueModule } from './queue/run-queue.module.js';
+
+export interface AppModuleOptions {
+  config: ServerConfig;
+  dataSource: DataSource;
+  databaseUrl: string;
+  clock?: Clock;
+}
+
+/** Feature modules by role: the same build runs as API, scheduler and worker nodes (NOMAFLOW_ROLES). */
+function roleModules(config: ServerConfig): Type[] {
+  const modules: Type[] = [];
+  if (config.roles.has('api')) modules.push();
+  if (config.roles.has('scheduler')) modules.push();
+  if (config.roles.has('worker')) modules.push();
+  return modules;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        DatabaseModule.forRoot(options.dataSource, options.databaseUrl),
+        KernelModule.forRoot(options.clock),
+        HealthModule,
+        RunQueueModule,
+        ...roleModules(options.config),
+      ],
+    };
+  }
+}

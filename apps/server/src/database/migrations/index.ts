@@ -1,0 +1,4 @@
+import { InitialSchema1764489600000 } from './1764489600000-initial-schema.js';
+
+/** Every migration in order; a new one is appended here. */
+export const migrations = [InitialSchema1764489600000];
