@@ -29,6 +29,16 @@ export default tseslint.config(
     },
   },
   {
+    // Nest resolves constructor parameters from decorator metadata: those imports are values.
+    files: ['apps/server/**/*.ts', 'test/**/*.ts'],
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
+  },
+  {
+    // Cross-package tests and benchmarks start the real server: they may import apps/.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['libs/contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
