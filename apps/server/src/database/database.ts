@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -12,13 +12,19 @@ export class Database implements Queryable {
   constructor(readonly dataSource: DataSource) {}
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.dataSource.query(sql, params)) as T[];
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await rowsOf<T>(runner, sql, params);
+    } finally {
+      await runner.release();
+    }
   }
 
   async transaction<T>(fn: (tx: Queryable, manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
+      const runner = manager.queryRunner as QueryRunner;
       const tx: Queryable = {
-        query: async <R>(sql: string, params: unknown[] = []) => (await manager.query(sql, params)) as R[],
+        query: <R>(sql: string, params: unknown[] = []) => rowsOf<R>(runner, sql, params),
       };
       return fn(tx, manager);
     });
@@ -41,4 +47,10 @@ export class Database implements Queryable {
   async pendingMigrations(): Promise<boolean> {
     return this.dataSource.showMigrations();
   }
+}
+
+/** Rows of any statement: TypeORM's plain query() returns [rows, count] for UPDATE/DELETE … RETURNING. */
+async function rowsOf<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+  const result = await runner.query(sql, params, true);
+  return (result.records ?? []) as T[];
 }

@@ -1,7 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { ReaperService } from './reaper.service.js';
+import { RunEventLog } from './run-event-log.js';
 import { RunQueueService } from './run-queue.service.js';
+import { RunSettler } from './run-settler.js';
 
-/** Queueing runs is needed by every role that triggers (API, scheduler), so it is always loaded. */
+/**
+ * Queueing and settling runs is needed by every role (the API queues and cancels, the scheduler
+ * queues, workers execute), so it is always loaded; so is the reaper, which any live process may run.
+ */
 @Global()
-@Module({ providers: [RunQueueService], exports: [RunQueueService] })
+@Module({
+  providers: [RunQueueService, RunEventLog, RunSettler, ReaperService],
+  exports: [RunQueueService, RunEventLog, RunSettler, ReaperService],
+})
 export class RunQueueModule {}

@@ -72,7 +72,14 @@ export class RunQueueService {
        FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS s(step, idx)`,
       [id, JSON.stringify(job.steps)],
     );
-    const queued = { run_id: id, seq: 1, at: now, job_id: job.id, triggered_by: req.triggeredBy };
+    const queued = {
+      type: 'run:queued',
+      run_id: id,
+      seq: 1,
+      at: now,
+      job_id: job.id,
+      triggered_by: req.triggeredBy,
+    };
     await tx.query(
       `INSERT INTO run_events (run_id, seq, type, at, payload) VALUES ($1, 1, 'run:queued', $2, $3)`,
       [id, now, JSON.stringify(queued)],
