@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { Database } from '../../apps/server/src/database/database.js';
 import { Channels } from '../../apps/server/src/database/pg-listener.js';
@@ -20,6 +20,9 @@ const job = (id: string, extra: Partial<JobDocument> = {}): JobDocument => ({
   ],
   ...extra,
 });
+
+// Starting a server (and a database) takes a few seconds when every e2e file starts one at once.
+jest.setTimeout(30_000);
 
 describe('jobs: create, read, replace, delete, versions', () => {
   let server: TestServer;

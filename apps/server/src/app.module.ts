@@ -12,6 +12,8 @@ import { KernelModule } from './kernel/kernel.module.js';
 import { RunQueueModule } from './queue/run-queue.module.js';
 import { WorkerModule } from './queue/worker.module.js';
 import { RunsModule } from './runs/runs.module.js';
+import { RetentionModule } from './retention/retention.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 
 export interface AppModuleOptions {
   config: ServerConfig;
@@ -24,7 +26,7 @@ export interface AppModuleOptions {
 function roleModules(config: ServerConfig): Type[] {
   const modules: Type[] = [];
   if (config.roles.has('api')) modules.push(JobsModule, CatalogModule);
-  if (config.roles.has('scheduler')) modules.push();
+  if (config.roles.has('scheduler')) modules.push(SchedulerModule, RetentionModule);
   if (config.roles.has('worker')) modules.push(WorkerModule);
   if (config.roles.has('api')) modules.push(RunsModule);
   return modules;

@@ -53,11 +53,15 @@ export class JobsService {
   /** The body's id may be left out; it may not differ from the URL's (renaming goes through import). */
   async replace(id: string, body: unknown, actor?: string): Promise<JobDocument> {
     const save = this.saveInfo('updated', actor);
-    const { doc, errors } = this.withUrlId(id, body);
+    const { doc, errors: idErrors } = this.withUrlId(id, body);
     return this.db.transaction(async (tx) => {
       const saved = (await this.jobs.lock(tx, [id])).get(id);
       if (!saved) throw jobNotFound(id);
-      errors.push(...this.validator.validate(doc), ...stepTypeLockErrors(saved.document, doc));
+      const errors = [
+        ...idErrors,
+        ...this.validator.validate(doc),
+        ...stepTypeLockErrors(saved.document, doc),
+      ];
       if (errors.length > 0) throw new ValidationError(errors);
       const job = doc as JobDocument;
       await this.jobs.replace(tx, job, save);

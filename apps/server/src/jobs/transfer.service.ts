@@ -16,7 +16,7 @@ const checkImportFile = inputValidator<{ version: 1; exported_at?: string; jobs:
   required: ['version', 'jobs'],
   additionalProperties: false,
   properties: {
-    version: { const: 1 },
+    version: { enum: [1] },
     exported_at: { type: 'string' },
     jobs: { type: 'array' },
   },

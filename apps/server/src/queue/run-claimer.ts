@@ -60,7 +60,8 @@ export class RunClaimer {
         const [row] = await tx.query<ClaimedRow>(
           `UPDATE runs SET status = 'RUNNING', worker_id = $2, cancel_requested_by = NULL
            WHERE id = $1 AND status = 'QUEUED'
-           RETURNING id, job_snapshot, triggered_by, scheduled_for, overrides, last_seq`,
+           RETURNING id, job_snapshot, triggered_by, scheduled_for, overrides,
+             GREATEST(last_seq, (SELECT COALESCE(max(seq), 0) FROM run_events WHERE run_id = $1)) AS last_seq`,
           [c.id, workerId],
         );
         if (!row) continue;

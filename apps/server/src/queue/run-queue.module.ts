@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ReaperService } from './reaper.service.js';
-import { RunEventLog } from './run-event-log.js';
+import { RunWriter } from './run-writer.js';
 import { RunQueueService } from './run-queue.service.js';
 import { RunSettler } from './run-settler.js';
 
@@ -10,7 +10,7 @@ import { RunSettler } from './run-settler.js';
  */
 @Global()
 @Module({
-  providers: [RunQueueService, RunEventLog, RunSettler, ReaperService],
-  exports: [RunQueueService, RunEventLog, RunSettler, ReaperService],
+  providers: [RunQueueService, RunWriter, RunSettler, ReaperService],
+  exports: [RunQueueService, RunWriter, RunSettler, ReaperService],
 })
 export class RunQueueModule {}

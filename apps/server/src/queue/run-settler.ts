@@ -6,7 +6,7 @@ import type { Clock } from '@nomaflow/kernel';
 import { Database } from '../database/database.js';
 import type { Queryable } from '../database/database.js';
 import { CLOCK } from '../kernel/clock.js';
-import { RunEventLog } from './run-event-log.js';
+import { RunWriter } from './run-writer.js';
 
 interface LockedRun {
   id: string;
@@ -39,7 +39,7 @@ export class RunSettler {
   constructor(
     private readonly db: Database,
     private readonly registry: StepTypeRegistry,
-    private readonly events: RunEventLog,
+    private readonly events: RunWriter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -9,10 +9,10 @@ import { Database } from '../database/database.js';
 import { Channels, PgListener } from '../database/pg-listener.js';
 import { CLOCK } from '../kernel/clock.js';
 import { NoConnectors } from './no-connectors.js';
-import { PgRunStore, RunTakenAwayError } from './pg-run-store.js';
+import { RunTakenAwayError } from './run-taken-away.error.js';
 import { RunClaimer } from './run-claimer.js';
 import type { ClaimedRun } from './run-claimer.js';
-import { RunEventLog } from './run-event-log.js';
+import { RunWriter } from './run-writer.js';
 import { RunSettler } from './run-settler.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -44,7 +44,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(CLOCK) clock: Clock,
     private readonly db: Database,
     executor: InProcessStepExecutor,
-    events: RunEventLog,
+    writer: RunWriter,
     private readonly listener: PgListener,
     private readonly claimer: RunClaimer,
     private readonly workers: WorkerRegistry,
@@ -52,8 +52,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   ) {
     this.id = config.instanceId;
     this.engine = new RunEngine({
-      store: new PgRunStore(this.db, this.id),
-      events,
+      store: writer,
+      events: writer,
       connectors: new NoConnectors(),
       clock,
       executor,

@@ -37,7 +37,8 @@ export function toCronJob(row: JobRow, defaultTimezone: string): CronJobResult {
   if (cron === '') return { kind: 'unscheduled', why: 'manual-only' };
   const timezone = doc.schedule?.timezone ?? defaultTimezone;
   if (!isValidCron(cron)) return { kind: 'invalid', why: `invalid cron expression ${JSON.stringify(cron)}` };
-  if (!isValidTimezone(timezone)) return { kind: 'invalid', why: `unknown timezone ${JSON.stringify(timezone)}` };
+  if (!isValidTimezone(timezone))
+    return { kind: 'invalid', why: `unknown timezone ${JSON.stringify(timezone)}` };
   return { kind: 'scheduled', job: { id: row.id, doc, cron, timezone, updatedAt: row.updated_at } };
 }
 

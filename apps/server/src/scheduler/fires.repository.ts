@@ -48,10 +48,12 @@ export class FiresRepository {
     outcome: string,
     runId: string | null = null,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE fires SET outcome = $3, run_id = $4 WHERE job_id = $1 AND scheduled_for = $2`,
-      [jobId, scheduledFor.toISOString(), outcome, runId],
-    );
+    await tx.query(`UPDATE fires SET outcome = $3, run_id = $4 WHERE job_id = $1 AND scheduled_for = $2`, [
+      jobId,
+      scheduledFor.toISOString(),
+      outcome,
+      runId,
+    ]);
   }
 
   /** Gives a claim back (inside its transaction): the fire turned out not to be one. */
