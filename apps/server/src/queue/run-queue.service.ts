@@ -49,10 +49,24 @@ export class RunQueueService {
     const now = this.clock.now().toISOString();
     const params = mergeSharedParams(job, req.overrides);
     const logLevel = resolveLogLevel(job, req.overrides);
+    const queued = { type: 'run:queued', run_id: id, seq: 1, at: now, job_id: job.id, triggered_by: req.triggeredBy };
+    // One statement for the run, its PENDING plan rows and its first event; the NOTIFY is delivered
+    // at commit, so a worker never wakes for a run it cannot see yet.
     await tx.query(
-      `INSERT INTO runs (id, job_id, status, triggered_by, replay_of, scheduled_for, created_at, log_level, params,
-                         overrides, job_snapshot, last_seq)
-       VALUES ($1, $2, 'QUEUED', $3, $4, $5, $6, $7, $8, $9, $10, 1)`,
+      `WITH run AS (
+         INSERT INTO runs (id, job_id, status, triggered_by, replay_of, scheduled_for, created_at, log_level, params,
+                           overrides, job_snapshot, last_seq)
+         VALUES ($1, $2, 'QUEUED', $3, $4, $5, $6, $7, $8, $9, $10, 1)
+       ),
+       plan AS (
+         INSERT INTO step_runs (run_id, idx, name, type, status, attempts)
+         SELECT $1, s.idx - 1, s.step->>'name', s.step->>'type', 'PENDING', 0
+         FROM jsonb_array_elements($10::jsonb->'steps') WITH ORDINALITY AS s(step, idx)
+       ),
+       event AS (
+         INSERT INTO run_events (run_id, seq, type, at, payload) VALUES ($1, 1, 'run:queued', $6, $11)
+       )
+       SELECT pg_notify($12, $1::text)`,
       [
         id,
         job.id,
@@ -64,28 +78,10 @@ export class RunQueueService {
         JSON.stringify(params),
         JSON.stringify(req.overrides ?? {}),
         JSON.stringify(job),
+        JSON.stringify(queued),
+        Channels.runQueued,
       ],
     );
-    await tx.query(
-      `INSERT INTO step_runs (run_id, idx, name, type, status, attempts)
-       SELECT $1, s.idx - 1, s.step->>'name', s.step->>'type', 'PENDING', 0
-       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS s(step, idx)`,
-      [id, JSON.stringify(job.steps)],
-    );
-    const queued = {
-      type: 'run:queued',
-      run_id: id,
-      seq: 1,
-      at: now,
-      job_id: job.id,
-      triggered_by: req.triggeredBy,
-    };
-    await tx.query(
-      `INSERT INTO run_events (run_id, seq, type, at, payload) VALUES ($1, 1, 'run:queued', $2, $3)`,
-      [id, now, JSON.stringify(queued)],
-    );
-    // Delivered at commit, so a worker never wakes for a run it cannot see yet.
-    await tx.query('SELECT pg_notify($1, $2)', [Channels.runQueued, id]);
     return { status: 'queued', runId: id };
   }
 }

@@ -25,13 +25,15 @@ export class RetentionRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Deletes up to `limit` events of these runs, located through the primary key (run_id, seq). */
+  /**
+   * Deletes up to `limit` events of these runs, found and deleted through the primary key
+   * (run_id, seq). No ORDER BY: any `limit` rows will do, and sorting a million-event run would not.
+   */
   async deleteEvents(runIds: readonly string[], limit: number): Promise<number> {
     const rows = await this.db.query(
       `DELETE FROM run_events e
         USING (SELECT run_id, seq FROM run_events
                 WHERE run_id = ANY($1::uuid[])
-                ORDER BY run_id, seq
                 LIMIT $2) batch
         WHERE e.run_id = batch.run_id AND e.seq = batch.seq
        RETURNING 1`,
