@@ -15,6 +15,9 @@ const swc = [
 
 export default {
   testEnvironment: 'node',
+  // e2e files are mostly waiting on PostgreSQL and child processes: two files at a time on 2 cores.
+  maxWorkers: 2,
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {

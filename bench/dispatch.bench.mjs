@@ -22,14 +22,20 @@ async function api(server, method, path, body) {
 }
 
 async function putJob(url, job) {
-  await query(url, `INSERT INTO jobs (id, document, updated_by) VALUES ($1, $2, 'bench') ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document`, [job.id, JSON.stringify(job)]);
+  await query(
+    url,
+    `INSERT INTO jobs (id, document, updated_by) VALUES ($1, $2, 'bench') ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document`,
+    [job.id, JSON.stringify(job)],
+  );
   await query(url, `SELECT pg_notify('nomaflow_jobs_changed', $1)`, [job.id]);
 }
 
 /** Waits for a run to finish, listening for its run:finished row rather than polling the API. */
 async function waitFinished(client, runId) {
   for (;;) {
-    const { rows } = await client.query(`SELECT status FROM runs WHERE id = $1 AND finished_at IS NOT NULL`, [runId]);
+    const { rows } = await client.query(`SELECT status FROM runs WHERE id = $1 AND finished_at IS NOT NULL`, [
+      runId,
+    ]);
     if (rows.length) return rows[0].status;
     await sleep(1);
   }
@@ -126,17 +132,31 @@ export default async function dispatchBench() {
       }
       await Promise.all(inflight);
       for (;;) {
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM runs WHERE id = ANY($1::uuid[]) AND finished_at IS NOT NULL`, [ids]);
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS n FROM runs WHERE id = ANY($1::uuid[]) AND finished_at IS NOT NULL`,
+          [ids],
+        );
         if (rows[0].n === N) break;
         await sleep(5);
       }
       const perSecond = N / ((performance.now() - t0) / 1000);
-      console.log(`(b) single-step runs through one process: ${perSecond.toFixed(0)} runs/s (${N} runs) · target ≥ 100/s: ${verdict(perSecond, 100, false)}`);
+      console.log(
+        `(b) single-step runs through one process: ${perSecond.toFixed(0)} runs/s (${N} runs) · target ≥ 100/s: ${verdict(perSecond, 100, false)}`,
+      );
 
       // (d) cron lateness
-      await putJob(url, { id: 'bench-cron', concurrency: 'parallel', schedule: { cron: '* * * * * *', timezone: 'UTC' }, steps: [{ name: 'one', type: 'noop' }] });
+      await putJob(url, {
+        id: 'bench-cron',
+        concurrency: 'parallel',
+        schedule: { cron: '* * * * * *', timezone: 'UTC' },
+        steps: [{ name: 'one', type: 'noop' }],
+      });
       await sleep(20_500);
-      const late = (await client.query(`SELECT lateness_ms FROM fires WHERE job_id = 'bench-cron' AND lateness_ms IS NOT NULL`)).rows.map((r) => Number(r.lateness_ms));
+      const late = (
+        await client.query(
+          `SELECT lateness_ms FROM fires WHERE job_id = 'bench-cron' AND lateness_ms IS NOT NULL`,
+        )
+      ).rows.map((r) => Number(r.lateness_ms));
       if (late.length === 0) {
         console.log('(d) cron fire lateness: no fires recorded (is the scheduler role on?)');
       } else {

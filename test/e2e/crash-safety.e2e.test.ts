@@ -34,9 +34,20 @@ const unsafeType = defineStepType({
 
 /** Pretends a worker named `ghost` claimed the run, started its first step, then died an hour ago. */
 async function strandRun(runId: string): Promise<void> {
-  await sql(db.url, `INSERT INTO workers (id, hostname, pid, roles, heartbeat_at) VALUES ('ghost', 'x', 1, '{worker}', now() - interval '1 hour') ON CONFLICT DO NOTHING`);
-  await sql(db.url, `UPDATE runs SET status = 'RUNNING', worker_id = 'ghost', started_at = now() WHERE id = $1`, [runId]);
-  await sql(db.url, `UPDATE step_runs SET status = 'RUNNING', attempts = 1, started_at = now() WHERE run_id = $1 AND idx = 0`, [runId]);
+  await sql(
+    db.url,
+    `INSERT INTO workers (id, hostname, pid, roles, heartbeat_at) VALUES ('ghost', 'x', 1, '{worker}', now() - interval '1 hour') ON CONFLICT DO NOTHING`,
+  );
+  await sql(
+    db.url,
+    `UPDATE runs SET status = 'RUNNING', worker_id = 'ghost', started_at = now() WHERE id = $1`,
+    [runId],
+  );
+  await sql(
+    db.url,
+    `UPDATE step_runs SET status = 'RUNNING', attempts = 1, started_at = now() WHERE run_id = $1 AND idx = 0`,
+    [runId],
+  );
 }
 
 describe('a run whose worker died (no worker role here, so nothing else touches it)', () => {
@@ -84,7 +95,13 @@ describe('a run whose worker died (no worker role here, so nothing else touches 
   });
 
   it('is re-queued from the start when every step type is idempotent', async () => {
-    const runId = await queue({ id: 'safe', steps: [{ name: 'a', type: 'noop' }, { name: 'b', type: 'noop' }] });
+    const runId = await queue({
+      id: 'safe',
+      steps: [
+        { name: 'a', type: 'noop' },
+        { name: 'b', type: 'noop' },
+      ],
+    });
     await strandRun(runId);
     expect(await server.app.get(ReaperService).reapNow()).toEqual({ failed: [], requeued: [runId] });
     const run = (await server.api.get<Run>(`/api/runs/${runId}`)).body;
@@ -109,13 +126,26 @@ describe('a run whose worker died (no worker role here, so nothing else touches 
 
 describe('SIGTERM-style shutdown of a worker', () => {
   it('lets a short run finish within the grace period and cancels a long one after it', async () => {
-    const server = await startTestServer({ db, env: { NOMAFLOW_ROLES: 'api,worker', NOMAFLOW_SHUTDOWN_GRACE_MS: '1500' } });
+    const server = await startTestServer({
+      db,
+      env: { NOMAFLOW_ROLES: 'api,worker', NOMAFLOW_SHUTDOWN_GRACE_MS: '1500' },
+    });
     await putJob(db.url, { id: 'short', steps: [{ name: 'nap', type: 'noop', ms: 400 }] });
-    await putJob(db.url, { id: 'endless', steps: [{ name: 'sleep', type: 'noop', ms: 600_000 }, { name: 'after', type: 'noop' }] });
+    await putJob(db.url, {
+      id: 'endless',
+      steps: [
+        { name: 'sleep', type: 'noop', ms: 600_000 },
+        { name: 'after', type: 'noop' },
+      ],
+    });
     const short = (await server.api.post<{ run_id: string }>('/api/jobs/short/runs')).body.run_id;
     const endless = (await server.api.post<{ run_id: string }>('/api/jobs/endless/runs')).body.run_id;
     await waitFor('both running', async () => {
-      const rows = await sql<{ n: string }>(db.url, `SELECT count(*) AS n FROM step_runs WHERE run_id = ANY($1::uuid[]) AND idx = 0 AND status = 'RUNNING'`, [[short, endless]]);
+      const rows = await sql<{ n: string }>(
+        db.url,
+        `SELECT count(*) AS n FROM step_runs WHERE run_id = ANY($1::uuid[]) AND idx = 0 AND status = 'RUNNING'`,
+        [[short, endless]],
+      );
       return Number(rows[0]?.n) === 2 ? true : undefined;
     });
     const t0 = Date.now();
@@ -123,11 +153,19 @@ describe('SIGTERM-style shutdown of a worker', () => {
     const elapsed = Date.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(1400);
     expect(elapsed).toBeLessThan(6000);
-    const rows = await sql<{ id: string; status: string; error: string | null }>(db.url, 'SELECT id, status, error FROM runs WHERE id = ANY($1::uuid[])', [[short, endless]]);
+    const rows = await sql<{ id: string; status: string; error: string | null }>(
+      db.url,
+      'SELECT id, status, error FROM runs WHERE id = ANY($1::uuid[])',
+      [[short, endless]],
+    );
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     expect(byId[short]?.status).toBe('SUCCEEDED');
     expect(byId[endless]).toMatchObject({ status: 'CANCELED', error: 'cancelled by shutdown' });
-    const steps = await sql<{ status: string; reason: string }>(db.url, 'SELECT status, reason FROM step_runs WHERE run_id = $1 ORDER BY idx', [endless]);
+    const steps = await sql<{ status: string; reason: string }>(
+      db.url,
+      'SELECT status, reason FROM step_runs WHERE run_id = $1 ORDER BY idx',
+      [endless],
+    );
     expect(steps).toEqual([
       { status: 'CANCELED', reason: 'cancelled by shutdown' },
       { status: 'CANCELED', reason: 'cancelled by shutdown' },

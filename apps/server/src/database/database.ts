@@ -31,7 +31,8 @@ export class Database implements Queryable {
     try {
       await client.query('BEGIN');
       const tx: Queryable = {
-        query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+        query: async <R>(sql: string, params: unknown[] = []) =>
+          (await client.query(sql, params)).rows as R[],
       };
       const result = await fn(tx);
       await client.query('COMMIT');

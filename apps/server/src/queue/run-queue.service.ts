@@ -49,7 +49,14 @@ export class RunQueueService {
     const now = this.clock.now().toISOString();
     const params = mergeSharedParams(job, req.overrides);
     const logLevel = resolveLogLevel(job, req.overrides);
-    const queued = { type: 'run:queued', run_id: id, seq: 1, at: now, job_id: job.id, triggered_by: req.triggeredBy };
+    const queued = {
+      type: 'run:queued',
+      run_id: id,
+      seq: 1,
+      at: now,
+      job_id: job.id,
+      triggered_by: req.triggeredBy,
+    };
     // One statement for the run, its PENDING plan rows and its first event; the NOTIFY is delivered
     // at commit, so a worker never wakes for a run it cannot see yet.
     await tx.query(

@@ -66,7 +66,8 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
 
   saveStep(runId: string, index: number, step: StepRun): Promise<void> {
     // Plan rows were written PENDING when the run was queued (and reset so by a re-queue).
-    if (step.status === 'PENDING' && step.attempts === 0 && step.started_at === null) return Promise.resolve();
+    if (step.status === 'PENDING' && step.attempts === 0 && step.started_at === null)
+      return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.steps.push({ runId, index, step: { ...step }, resolve, reject });
       this.pump();
@@ -113,8 +114,10 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
     const waiters = this.events.length === 0 ? this.flushWaiters.splice(0) : [];
     void this.write(events, steps, runs).then(
       (taken) => {
-        for (const s of steps) (taken.steps.has(`${s.runId}:${s.index}`) ? s.resolve() : s.reject(new RunTakenAwayError(s.runId)));
-        for (const r of runs) (taken.runs.has(r.runId) ? r.resolve() : r.reject(new RunTakenAwayError(r.runId)));
+        for (const s of steps)
+          taken.steps.has(`${s.runId}:${s.index}`) ? s.resolve() : s.reject(new RunTakenAwayError(s.runId));
+        for (const r of runs)
+          taken.runs.has(r.runId) ? r.resolve() : r.reject(new RunTakenAwayError(r.runId));
         this.settle(waiters, undefined);
         this.tell(events);
         this.writing = false;
@@ -140,7 +143,7 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
   }
 
   private settle(waiters: Waiter[], error: unknown): void {
-    for (const w of waiters) (error === undefined ? w.resolve() : w.reject(error));
+    for (const w of waiters) error === undefined ? w.resolve() : w.reject(error);
   }
 
   private tell(events: RunEvent[]): void {
@@ -167,7 +170,11 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
     for (const r of runs) mergedRuns.set(r.runId, { ...mergedRuns.get(r.runId), ...r.patch });
 
     const e = { run: [] as string[], seq: [] as number[], type: [] as string[], at: [] as string[] };
-    const l = { level: [] as (string | null)[], step: [] as (string | null)[], message: [] as (string | null)[] };
+    const l = {
+      level: [] as (string | null)[],
+      step: [] as (string | null)[],
+      message: [] as (string | null)[],
+    };
     const payload: (string | null)[] = [];
     for (const ev of events) {
       e.run.push(ev.run_id);
@@ -195,41 +202,44 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
       value: patches.map((p) => (p[k] === undefined ? null : k === 'params' ? JSON.stringify(p[k]) : p[k])),
     });
     const [status, startedAt, finishedAt, error, params, logLevel] = PATCH_COLUMNS.map(col);
-    const rows = await this.db.query<{ kind: 'step' | 'run'; id: string; idx: number | null }>(WRITE_BATCH_SQL, [
-      this.workerId,
-      e.run,
-      e.seq,
-      e.type,
-      e.at,
-      l.level,
-      l.step,
-      l.message,
-      payload,
-      sr.map((s) => s.runId),
-      sr.map((s) => s.index),
-      st.map((s) => s.name),
-      st.map((s) => s.type),
-      st.map((s) => s.status),
-      st.map((s) => s.reason),
-      st.map((s) => s.attempts),
-      st.map((s) => s.started_at),
-      st.map((s) => s.finished_at),
-      st.map((s) => (s.output === null ? null : JSON.stringify(s.output))),
-      st.map((s) => s.error),
-      runIds,
-      status!.set,
-      status!.value,
-      startedAt!.set,
-      startedAt!.value,
-      finishedAt!.set,
-      finishedAt!.value,
-      error!.set,
-      error!.value,
-      params!.set,
-      params!.value,
-      logLevel!.set,
-      logLevel!.value,
-    ]);
+    const rows = await this.db.query<{ kind: 'step' | 'run'; id: string; idx: number | null }>(
+      WRITE_BATCH_SQL,
+      [
+        this.workerId,
+        e.run,
+        e.seq,
+        e.type,
+        e.at,
+        l.level,
+        l.step,
+        l.message,
+        payload,
+        sr.map((s) => s.runId),
+        sr.map((s) => s.index),
+        st.map((s) => s.name),
+        st.map((s) => s.type),
+        st.map((s) => s.status),
+        st.map((s) => s.reason),
+        st.map((s) => s.attempts),
+        st.map((s) => s.started_at),
+        st.map((s) => s.finished_at),
+        st.map((s) => (s.output === null ? null : JSON.stringify(s.output))),
+        st.map((s) => s.error),
+        runIds,
+        status!.set,
+        status!.value,
+        startedAt!.set,
+        startedAt!.value,
+        finishedAt!.set,
+        finishedAt!.value,
+        error!.set,
+        error!.value,
+        params!.set,
+        params!.value,
+        logLevel!.set,
+        logLevel!.value,
+      ],
+    );
     const taken = { steps: new Set<string>(), runs: new Set<string>() };
     for (const r of rows) {
       if (r.kind === 'step') taken.steps.add(`${r.id}:${r.idx}`);
