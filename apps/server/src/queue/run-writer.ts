@@ -114,10 +114,14 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
     const waiters = this.events.length === 0 ? this.flushWaiters.splice(0) : [];
     void this.write(events, steps, runs).then(
       (taken) => {
-        for (const s of steps)
-          taken.steps.has(`${s.runId}:${s.index}`) ? s.resolve() : s.reject(new RunTakenAwayError(s.runId));
-        for (const r of runs)
-          taken.runs.has(r.runId) ? r.resolve() : r.reject(new RunTakenAwayError(r.runId));
+        for (const s of steps) {
+          if (taken.steps.has(`${s.runId}:${s.index}`)) s.resolve();
+          else s.reject(new RunTakenAwayError(s.runId));
+        }
+        for (const r of runs) {
+          if (taken.runs.has(r.runId)) r.resolve();
+          else r.reject(new RunTakenAwayError(r.runId));
+        }
         this.settle(waiters, undefined);
         this.tell(events);
         this.writing = false;
@@ -143,7 +147,10 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
   }
 
   private settle(waiters: Waiter[], error: unknown): void {
-    for (const w of waiters) error === undefined ? w.resolve() : w.reject(error);
+    for (const w of waiters) {
+      if (error === undefined) w.resolve();
+      else w.reject(error);
+    }
   }
 
   private tell(events: RunEvent[]): void {
