@@ -182,9 +182,8 @@ export class SchedulerService implements SchedulerStatus, OnApplicationBootstrap
     this.jobs.delete(id);
     const job = row ? this.track(row) : undefined;
     if (job) this.arm(job, cursor);
-    this.logger.debug(
-      `job ${id} ${!row ? 'deleted' : job ? `armed for ${this.armed.get(id)?.fire.iso ?? 'never'}` : 'not scheduled'}`,
-    );
+    const armedFor = this.armed.get(id)?.fire.iso;
+    this.logger.debug(`job ${id} changed: ${armedFor ? `armed for ${armedFor}` : 'not armed'}`);
   }
 
   /**
