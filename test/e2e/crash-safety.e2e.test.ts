@@ -173,3 +173,33 @@ describe('SIGTERM-style shutdown of a worker', () => {
     expect(await sql(db.url, 'SELECT 1 FROM workers WHERE id = $1', [server.config.instanceId])).toEqual([]);
   });
 });
+
+describe('a live worker that owns a run in the database without executing it', () => {
+  it('fails it on its second heartbeat (a final write lost in a database crash)', async () => {
+    const server = await startTestServer({
+      db,
+      env: { NOMAFLOW_ROLES: 'api,worker', NOMAFLOW_HEARTBEAT_MS: '200' },
+    });
+    try {
+      await putJob(db.url, { id: 'orphan', steps: [{ name: 'a', type: 'noop' }] });
+      const runId = (await server.api.post<{ run_id: string }>('/api/jobs/orphan/runs')).body.run_id;
+      await waitFor('run to succeed', async () => {
+        const [row] = await sql<{ status: string }>(db.url, 'SELECT status FROM runs WHERE id = $1', [runId]);
+        return row?.status === 'SUCCEEDED' ? true : undefined;
+      });
+      // As if the SUCCEEDED write had never reached the disk.
+      await sql(db.url, `UPDATE runs SET status = 'RUNNING', finished_at = NULL WHERE id = $1`, [runId]);
+      const settled = await waitFor('the orphan to be failed', async () => {
+        const [row] = await sql<{ status: string; error: string }>(
+          db.url,
+          'SELECT status, error FROM runs WHERE id = $1',
+          [runId],
+        );
+        return row?.status === 'FAILED' ? row : undefined;
+      });
+      expect(settled.error).toBe('lost in restart');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { createDataSource, runMigrations } from './database/data-source.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { HttpErrorFilter } from './errors/http-exception.filter.js';
+import { requestGuard } from './errors/request-guard.js';
 
 export interface RunningServer {
   app: INestApplication;
@@ -51,6 +52,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     { bodyParser: false, logger: options.logger ?? ['log', 'error', 'warn'], abortOnError: false },
   );
   app.useBodyParser('json', { limit: config.bodyLimit, strict: true });
+  app.use(requestGuard);
   app.useGlobalFilters(new HttpErrorFilter());
   app.disable('x-powered-by');
   app.set('etag', false);

@@ -8,7 +8,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { CLOCK } from '../kernel/clock.js';
 import { activeSchedule, toFireView } from '../jobs/job-schedule.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
-import { queryValidator } from '../jobs/validate-input.js';
+import { queryValidator, toInstant } from '../jobs/validate-input.js';
 import { FiresRepository } from './fires.repository.js';
 import type { FireRow } from './fires.repository.js';
 import { localIso } from './local-time.js';
@@ -61,8 +61,8 @@ export class ScheduleCalendarService {
   async calendar(query: unknown): Promise<Calendar> {
     const q = checkQuery(query);
     const now = this.clock.now();
-    const from = q.from === undefined ? now : new Date(q.from);
-    const to = q.to === undefined ? new Date(from.getTime() + DEFAULT_SPAN_MS) : new Date(q.to);
+    const from = q.from === undefined ? now : toInstant(q.from, '/from');
+    const to = q.to === undefined ? new Date(from.getTime() + DEFAULT_SPAN_MS) : toInstant(q.to, '/to');
     if (to <= from) throw new ValidationError([{ path: '/to', message: 'to must be after from' }]);
     if (to.getTime() - from.getTime() > MAX_SPAN_MS) {
       throw new ValidationError([{ path: '/to', message: 'the calendar spans at most 31 days' }]);

@@ -8,7 +8,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { CLOCK } from '../kernel/clock.js';
 import { toFireView } from '../jobs/job-schedule.js';
 import type { FireView } from '../jobs/job-views.js';
-import { queryValidator } from '../jobs/validate-input.js';
+import { queryValidator, toInstant } from '../jobs/validate-input.js';
 
 const checkQuery = queryValidator<{ cron?: string; timezone?: string; count?: number; from?: string }>({
   type: 'object',
@@ -47,7 +47,7 @@ export class SchedulePreviewService {
     if (errors.length > 0) throw new ValidationError(errors);
     // An empty cron is a manual-only job: it never fires.
     if (cron === '') return { fires: [] };
-    const from = q.from === undefined ? this.clock.now() : new Date(q.from);
+    const from = q.from === undefined ? this.clock.now() : toInstant(q.from, '/from');
     return { fires: nextFires(cron, timezone, from, q.count ?? 3).map(toFireView) };
   }
 }

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Database } from './database.js';
 import { PgListener } from './pg-listener.js';
+import { DATABASE_URL } from './database-url.js';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -22,6 +23,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       providers: [
         { provide: DataSource, useValue: dataSource },
+        { provide: DATABASE_URL, useValue: url },
         Database,
         DataSourceCloser,
         {
@@ -33,7 +35,7 @@ export class DatabaseModule {
           },
         },
       ],
-      exports: [DataSource, Database, PgListener],
+      exports: [DataSource, Database, PgListener, DATABASE_URL],
     };
   }
 }

@@ -24,6 +24,14 @@ export class Database implements Queryable {
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
+  /**
+   * A named prepared statement: parsed and planned once per connection, for the statements the
+   * worker runs on every step transition.
+   */
+  async prepared<T = Record<string, unknown>>(name: string, sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.pool.query({ name, text: sql, values: params })).rows as T[];
+  }
+
   /** Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

@@ -31,3 +31,16 @@ export function queryValidator<T>(schema: JSONSchemaObject): (query: unknown) =>
     return check(copy);
   };
 }
+
+/**
+ * The instant a `date-time` string names. The format admits leap seconds (JavaScript cannot hold
+ * them) and year 0000 (PostgreSQL refuses it); those are a 400 here, not a crash further on.
+ */
+export function toInstant(text: string, path: string): Date {
+  const at = new Date(text);
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(at.getTime()) || year < 1 || year > 9999) {
+    throw new ValidationError([{ path, message: 'must be an instant between years 1 and 9999' }]);
+  }
+  return at;
+}

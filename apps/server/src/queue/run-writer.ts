@@ -4,9 +4,10 @@ import type { RunEvent, StepRun } from '@nomaflow/contracts';
 import type { EventSink, RunPatch, RunStore } from '@nomaflow/kernel';
 import { SERVER_CONFIG } from '../config/server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { Database } from '../database/database.js';
+import { DATABASE_URL } from '../database/database-url.js';
 import { RunTakenAwayError } from './run-taken-away.error.js';
 import { WRITE_BATCH_SQL } from './write-batch.sql.js';
+import { WriterConnection } from './writer-connection.js';
 
 type PersistedListener = (events: readonly RunEvent[]) => void;
 
@@ -28,6 +29,7 @@ interface RunWrite extends Waiter {
 
 const PATCH_COLUMNS = ['status', 'started_at', 'finished_at', 'error', 'params', 'log_level'] as const;
 const MAX_EVENTS_PER_BATCH = 5_000;
+const EVENT_DELAY_MS = 5;
 
 /**
  * The engine's RunStore and EventSink over PostgreSQL, with group commit: one write is in flight at
@@ -50,11 +52,11 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
   private closed = false;
   private readonly listeners = new Set<PersistedListener>();
 
-  constructor(
-    private readonly db: Database,
-    @Inject(SERVER_CONFIG) config: ServerConfig,
-  ) {
+  private readonly connection: WriterConnection;
+
+  constructor(@Inject(DATABASE_URL) url: string, @Inject(SERVER_CONFIG) config: ServerConfig) {
     this.workerId = config.instanceId;
+    this.connection = new WriterConnection(url);
   }
 
   updateRun(runId: string, patch: RunPatch): Promise<void> {
@@ -76,13 +78,19 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
 
   emit(event: RunEvent): void {
     this.events.push(event);
-    // Coalesce a burst of synchronous emits (a step logging in a loop) into one write.
+    if (this.events.length >= MAX_EVENTS_PER_BATCH) {
+      this.pump();
+      return;
+    }
+    // Events wait a few ms for the next row write of the run to carry them (a step transition
+    // usually follows within microseconds), so a quiet step costs no extra round trip; a step
+    // that logs on its own still has its lines durable and streamed within EVENT_DELAY_MS.
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => {
+      setTimeout(() => {
         this.scheduled = false;
         this.pump();
-      });
+      }, EVENT_DELAY_MS).unref();
     }
   }
 
@@ -209,7 +217,8 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
       value: patches.map((p) => (p[k] === undefined ? null : k === 'params' ? JSON.stringify(p[k]) : p[k])),
     });
     const [status, startedAt, finishedAt, error, params, logLevel] = PATCH_COLUMNS.map(col);
-    const rows = await this.db.query<{ kind: 'step' | 'run'; id: string; idx: number | null }>(
+    const rows = await this.connection.query<{ kind: 'step' | 'run'; id: string; idx: number | null }>(
+      'nomaflow_write_batch',
       WRITE_BATCH_SQL,
       [
         this.workerId,
@@ -258,5 +267,6 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.flush().catch((e: unknown) => this.logger.error(`run state lost at shutdown: ${String(e)}`));
     this.closed = true;
+    await this.connection.close();
   }
 }

@@ -52,6 +52,15 @@ export class WorkerRegistry {
     return rows.map((r) => r.id);
   }
 
+  /** Runs the database says this worker is executing. */
+  async ownedRuns(workerId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM runs WHERE worker_id = $1 AND status = 'RUNNING'`,
+      [workerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async hasQueuedRuns(jobId: string): Promise<boolean> {
     const rows = await this.db.query(`SELECT 1 FROM runs WHERE job_id = $1 AND status = 'QUEUED' LIMIT 1`, [
       jobId,

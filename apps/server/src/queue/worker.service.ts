@@ -38,6 +38,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private claimAgain = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => void)[] = [];
+  private suspectedOrphans = new Set<string>();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -158,10 +159,27 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
         this.logger.warn(`run ${id} was taken from this worker; abandoning it`);
         this.active.get(id)?.controller.abort(new CancelledError('system'));
       }
+      await this.settleOrphans();
       this.wake(); // catches a NOTIFY missed while the listener was reconnecting
     } catch (e) {
       this.logger.warn(`heartbeat failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Runs the database gives to this worker that it is not executing (its final write was lost in a
+   * database crash, or its engine died): failed once seen on two beats in a row, which rules out a
+   * run claimed between the query and the check.
+   */
+  private async settleOrphans(): Promise<void> {
+    const orphans = (await this.workers.ownedRuns(this.id)).filter((id) => !this.active.has(id));
+    for (const id of orphans) {
+      if (this.suspectedOrphans.has(id)) {
+        this.logger.warn(`run ${id} is RUNNING on this worker in the database but not here; failing it`);
+        await this.settler.failCrashed(id, this.id, 'lost in restart');
+      }
+    }
+    this.suspectedOrphans = new Set(orphans);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 import { ValidationError } from '@nomaflow/contracts';
 import type { LogLevel, Params, RunOverrides, RunStatus } from '@nomaflow/contracts';
 import { ajvErrorsToFieldErrors, createAjv } from '@nomaflow/kernel';
+import { toInstant } from '../jobs/validate-input.js';
 
 const ajv = createAjv();
 
@@ -64,8 +65,8 @@ function check(validate: ReturnType<typeof ajv.compile>, value: unknown, what: s
 
 /** The body of `POST /api/jobs/:id/runs`; an absent body means "no overrides". */
 export function parseTrigger(body: unknown): RunOverrides {
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0))
-    return {};
+  const empty = typeof body === 'object' && !Array.isArray(body) && Object.keys(body ?? {}).length === 0;
+  if (body === undefined || body === null || empty) return {};
   check(compiledTrigger, body, 'a run request');
   const b = body as { params?: Params; steps?: RunOverrides['steps']; log_level?: LogLevel };
   return {
@@ -97,8 +98,9 @@ export function parseListQuery(query: unknown): RunListQuery {
         string,
         string,
       ];
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt)))
-        throw new Error();
+      // Exactly what encodeCursor wrote: PostgreSQL must read both values the way we do.
+      if (typeof createdAt !== 'string' || typeof id !== 'string' || !isRunId(id)) throw new Error();
+      if (toInstant(createdAt, '/cursor').toISOString() !== createdAt) throw new Error();
       cursor = { createdAt, id };
     } catch {
       throw new ValidationError([{ path: '/cursor', message: 'invalid cursor' }]);
@@ -107,8 +109,8 @@ export function parseListQuery(query: unknown): RunListQuery {
   return {
     ...(q.job ? { job: q.job } : {}),
     ...(q.status ? { statuses: q.status.split(',') as RunStatus[] } : {}),
-    ...(q.from ? { from: q.from } : {}),
-    ...(q.to ? { to: q.to } : {}),
+    ...(q.from ? { from: toInstant(q.from, '/from').toISOString() } : {}),
+    ...(q.to ? { to: toInstant(q.to, '/to').toISOString() } : {}),
     limit,
     ...(cursor ? { cursor } : {}),
   };

@@ -124,10 +124,10 @@ export class JobValidator {
 
   /** The type-specific fields against the type's schema; `${…}` strings are checked after templating, at run time. */
   private configErrors(i: number, step: JsonRecord, type: string): FieldError[] {
-    const config: JsonRecord = {};
-    for (const [k, v] of Object.entries(step)) {
-      if (!(STEP_COMMON_FIELDS as readonly string[]).includes(k)) config[k] = v;
-    }
+    // fromEntries defines properties: a `__proto__` key stays a field (assigning it would set the prototype).
+    const config: JsonRecord = Object.fromEntries(
+      Object.entries(step).filter(([k]) => !(STEP_COMMON_FIELDS as readonly string[]).includes(k)),
+    );
     const out: FieldError[] = [];
     const missing: string[] = [];
     for (const e of this.registry.validateConfig(type, config)) {

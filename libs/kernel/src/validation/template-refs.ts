@@ -12,10 +12,9 @@ export function checkTemplateRefs(
   label: string,
   earlierSteps: readonly string[],
 ): FieldError[] {
-  const config: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(step)) {
-    if (!(STEP_COMMON_FIELDS as readonly string[]).includes(k)) config[k] = v;
-  }
+  const config: Record<string, Json> = Object.fromEntries(
+    Object.entries(step).filter(([k]) => !(STEP_COMMON_FIELDS as readonly string[]).includes(k)),
+  );
   const out: FieldError[] = [];
   for (const ref of findTemplateRefs(config)) {
     const path = `${basePath}${ref.pointer}`;
