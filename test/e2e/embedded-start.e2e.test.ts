@@ -115,11 +115,15 @@ describe('npm start without DATABASE_URL', () => {
     await killed;
     expect(alive(orphan!)).toBe(true);
     const third = await start(pgPort);
-    expect(third.output.join('')).toContain(`stopping a postmaster left running by an earlier start (pid ${orphan})`);
+    expect(third.output.join('')).toContain(
+      `stopping a postmaster left running by an earlier start (pid ${orphan})`,
+    );
     expect(alive(orphan!)).toBe(false);
     const again = apiClient(third.url);
     expect((await again.get<{ id: string }[]>('/api/jobs')).body.map((j) => j.id)).toEqual(['demo-hello']);
-    expect((await again.get<{ status: string }>(`/api/runs/${run.body.run_id}`)).body.status).toBe('SUCCEEDED');
+    expect((await again.get<{ status: string }>(`/api/runs/${run.body.run_id}`)).body.status).toBe(
+      'SUCCEEDED',
+    );
     void second;
   }, 120_000);
 });
