@@ -33,6 +33,30 @@ export class RunClaimer {
   constructor(private readonly db: Database) {}
 
   async claim(workerId: string): Promise<ClaimedRun | undefined> {
+    // Fast path, one statement: the oldest QUEUED run, unless its job queues runs one at a time.
+    // `skip` jobs need no ordering here — queueing already allows one active run per such job.
+    const [fast] = await this.db.query<ClaimedRow & { candidate: string; concurrency: string; claimed: string | null }>(
+      `WITH c AS (
+         SELECT id, COALESCE(job_snapshot->>'concurrency', 'skip') AS concurrency
+         FROM runs WHERE status = 'QUEUED' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+       ), u AS (
+         UPDATE runs r SET status = 'RUNNING', worker_id = $1, cancel_requested_by = NULL
+         FROM c WHERE r.id = c.id AND c.concurrency <> 'queue'
+         RETURNING r.id, r.job_snapshot, r.triggered_by, r.scheduled_for, r.overrides,
+                   GREATEST(r.last_seq, (SELECT COALESCE(max(seq), 0) FROM run_events e WHERE e.run_id = r.id)) AS last_seq
+       )
+       SELECT c.id AS candidate, c.concurrency, u.id AS claimed, u.job_snapshot, u.triggered_by, u.scheduled_for,
+              u.overrides, u.last_seq
+       FROM c LEFT JOIN u ON u.id = c.id`,
+      [workerId],
+    );
+    if (!fast) return undefined;
+    if (fast.claimed) return toClaimed({ ...fast, id: fast.claimed });
+    return this.claimInOrder(workerId);
+  }
+
+  /** Slow path: per-job order for `queue` jobs (and any candidate the fast path passed over). */
+  private async claimInOrder(workerId: string): Promise<ClaimedRun | undefined> {
     return this.db.transaction(async (tx) => {
       const candidates = await tx.query<CandidateRow>(
         `SELECT id, job_id, job_snapshot->>'concurrency' AS concurrency
@@ -65,18 +89,22 @@ export class RunClaimer {
           [c.id, workerId],
         );
         if (!row) continue;
-        return {
-          snapshot: {
-            id: row.id,
-            job: row.job_snapshot,
-            triggered_by: row.triggered_by,
-            scheduled_for: row.scheduled_for ? new Date(row.scheduled_for).toISOString() : null,
-            overrides: row.overrides,
-          },
-          lastSeq: Number(row.last_seq),
-        };
+        return toClaimed(row);
       }
       return undefined;
     });
   }
+}
+
+function toClaimed(row: ClaimedRow): ClaimedRun {
+  return {
+    snapshot: {
+      id: row.id,
+      job: row.job_snapshot,
+      triggered_by: row.triggered_by,
+      scheduled_for: row.scheduled_for ? new Date(row.scheduled_for).toISOString() : null,
+      overrides: row.overrides,
+    },
+    lastSeq: Number(row.last_seq),
+  };
 }

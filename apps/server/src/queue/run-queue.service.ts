@@ -37,8 +37,9 @@ export class RunQueueService {
   async enqueue(req: EnqueueRequest, tx?: Queryable): Promise<EnqueueResult> {
     if (!tx) return this.db.transaction((t) => this.enqueue(req, t));
     const { job } = req;
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [jobLockKey(job.id)]);
     if ((job.concurrency ?? 'skip') === 'skip') {
+      // Only `skip` needs the check-then-insert serialised; `queue` and `parallel` accept any number.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [jobLockKey(job.id)]);
       const active = await tx.query(
         `SELECT 1 FROM runs WHERE job_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
         [job.id],
