@@ -112,6 +112,36 @@ describe('three server processes on one database', () => {
     );
     expect(unfinished).toEqual([]);
 
+    // Cancel through a process that does not own the run: the owner hears it by NOTIFY.
+    await putJob(db.url, {
+      id: 'cancel-me',
+      concurrency: 'parallel',
+      steps: [{ name: 'nap', type: 'noop', ms: 60_000 }],
+    });
+    const toCancel = (await apiClient(procs[0]!.url).post<{ run_id: string }>('/api/jobs/cancel-me/runs', {}))
+      .body.run_id;
+    const cancelOwner = await waitFor('the run to be running', async () => {
+      const [row] = await sql<{ worker_id: string | null; status: string }>(
+        db.url,
+        'SELECT worker_id, status FROM runs WHERE id = $1',
+        [toCancel],
+      );
+      return row?.status === 'RUNNING' && row.worker_id ? row.worker_id : undefined;
+    });
+    const other = procs.find((p) => p.name !== cancelOwner)!;
+    const cancelledAt = Date.now();
+    expect((await apiClient(other.url).post(`/api/runs/${toCancel}/cancel`)).status).toBe(202);
+    const cancelled = await waitFor('the cancel to land', async () => {
+      const [row] = await sql<{ status: string; error: string }>(
+        db.url,
+        'SELECT status, error FROM runs WHERE id = $1',
+        [toCancel],
+      );
+      return row?.status === 'CANCELED' ? row : undefined;
+    });
+    expect(cancelled.error).toBe('cancelled by admin');
+    expect(Date.now() - cancelledAt).toBeLessThan(3_000);
+
     // A long run on some process; kill that process with SIGKILL while the run is in its step.
     await putJob(db.url, {
       id: 'slow',

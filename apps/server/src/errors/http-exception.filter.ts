@@ -30,6 +30,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = error.getStatus();
       return { status, errors: [{ path: '', message: httpMessage(error, status) }] };
     }
+    if (isDatabaseUnavailable(error)) {
+      return { status: 503, errors: [{ path: '', message: 'database unavailable; try again shortly' }] };
+    }
     const raw = error as { type?: string; status?: number; message?: string } | undefined;
     // Errors raised by body-parser before Nest sees the request.
     if (raw && typeof raw.status === 'number' && raw.status >= 400 && raw.status < 500) {
@@ -66,4 +69,24 @@ function bodyParserMessage(e: { type?: string; message?: string }): string {
     default:
       return e.message ?? 'bad request';
   }
+}
+
+/** Connection-level failures (not SQL errors): the database is down or unreachable, the request may be retried. */
+function isDatabaseUnavailable(e: unknown): boolean {
+  // Duck-typed: errors from node:net may come from another realm (a vm context under test runners).
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, message } = e as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (/^08/.test(code) ||
+      ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+  ) {
+    return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED/i.test(
+      message,
+    )
+  );
 }

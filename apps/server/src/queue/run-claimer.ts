@@ -35,7 +35,9 @@ export class RunClaimer {
   async claim(workerId: string): Promise<ClaimedRun | undefined> {
     // Fast path, one statement: the oldest QUEUED run, unless its job queues runs one at a time.
     // `skip` jobs need no ordering here — queueing already allows one active run per such job.
-    const [fast] = await this.db.query<ClaimedRow & { candidate: string; concurrency: string; claimed: string | null }>(
+    const [fast] = await this.db.query<
+      ClaimedRow & { candidate: string; concurrency: string; claimed: string | null }
+    >(
       `WITH c AS (
          SELECT id, COALESCE(job_snapshot->>'concurrency', 'skip') AS concurrency
          FROM runs WHERE status = 'QUEUED' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
