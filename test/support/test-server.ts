@@ -83,6 +83,7 @@ export async function startTestServer(
       NOMAFLOW_SEED_DEMO: 'false',
       NOMAFLOW_PLUGIN_DIRS: join(repoRoot, 'plugins'),
       NOMAFLOW_SHUTDOWN_GRACE_MS: '2000',
+      NOMAFLOW_SECRET_KEY: 'nomaflow test secret key, not for production',
       ...options.env,
     },
     repoRoot,

@@ -10,6 +10,9 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KernelModule } from './kernel/kernel.module.js';
 import { RunQueueModule } from './queue/run-queue.module.js';
+import { SecretsModule } from './secrets/secrets.module.js';
+import { ConnectorsModule } from './connectors/connectors.module.js';
+import { ConnectorsApiModule } from './connectors/connectors-api.module.js';
 import { WorkerModule } from './queue/worker.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -28,7 +31,7 @@ function roleModules(config: ServerConfig): Type[] {
   if (config.roles.has('api')) modules.push(JobsModule, CatalogModule);
   if (config.roles.has('scheduler')) modules.push(SchedulerModule, RetentionModule);
   if (config.roles.has('worker')) modules.push(WorkerModule);
-  if (config.roles.has('api')) modules.push(RunsModule);
+  if (config.roles.has('api')) modules.push(RunsModule, ConnectorsApiModule);
   return modules;
 }
 
@@ -41,6 +44,8 @@ export class AppModule {
         ConfigModule.forRoot(options.config),
         DatabaseModule.forRoot(options.dataSource, options.databaseUrl),
         KernelModule.forRoot(options.clock),
+        SecretsModule,
+        ConnectorsModule,
         HealthModule,
         RunQueueModule,
         ...roleModules(options.config),

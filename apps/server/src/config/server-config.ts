@@ -29,6 +29,8 @@ export interface ServerConfig {
   bodyLimit: string;
   /** Written to job_versions.saved_by until users exist. */
   defaultActor: string;
+  /** Key material for sealing secrets; unset → `<dataDir>/secret.key`. */
+  secretKey: string | undefined;
   /** Seed a demo job into an empty database. */
   seedDemo: boolean;
 }
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = proc
     bodyLimit: env.NOMAFLOW_BODY_LIMIT ?? '1mb',
     defaultActor: env.NOMAFLOW_ACTOR ?? 'admin',
     seedDemo: env.NOMAFLOW_SEED_DEMO !== 'false',
+    secretKey: env.NOMAFLOW_SECRET_KEY || undefined,
   };
 }
 

@@ -12,6 +12,8 @@ export const Channels = {
   runCancel: 'nomaflow_run_cancel',
   /** A job was saved or deleted, or a reload was asked for: schedulers re-arm. */
   jobsChanged: 'nomaflow_jobs_changed',
+  /** A connector was saved or deleted (payload: its name): open pools are replaced. */
+  connectorsChanged: 'nomaflow_connectors_changed',
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import type { Clock } from '@nomaflow/kernel';
 import { SERVER_CONFIG } from '../config/server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { CLOCK } from '../kernel/clock.js';
+import { JobSecrets } from '../secrets/job-secrets.js';
 import { JobActivityRepository } from './job-activity.repository.js';
 import { activeSchedule, toFireView } from './job-schedule.js';
 import type { CatalogueEntry, FireView } from './job-views.js';
@@ -19,6 +20,7 @@ export class CatalogueService {
     private readonly registry: StepTypeRegistry,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly secrets: JobSecrets,
   ) {}
 
   async list(): Promise<CatalogueEntry[]> {
@@ -27,7 +29,7 @@ export class CatalogueService {
     const [lastRuns, running] = await Promise.all([this.activity.lastRuns(ids), this.activity.running(ids)]);
     const now = this.clock.now();
     return stored.map(({ document, version, updated_at, updated_by }) => ({
-      ...document,
+      ...this.secrets.mask(document),
       version,
       updated_at,
       updated_by,

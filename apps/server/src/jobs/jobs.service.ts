@@ -7,6 +7,7 @@ import { SERVER_CONFIG } from '../config/server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { Database } from '../database/database.js';
 import { CLOCK } from '../kernel/clock.js';
+import { JobSecrets } from '../secrets/job-secrets.js';
 import type { JobVersion, VersionAction } from './job-views.js';
 import { JobsRepository } from './jobs.repository.js';
 import type { SaveInfo } from './jobs.repository.js';
@@ -27,12 +28,13 @@ export class JobsService {
     private readonly validator: JobValidator,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly secrets: JobSecrets,
   ) {}
 
   async get(id: string): Promise<JobDocument> {
     const job = await this.jobs.find(id);
     if (!job) throw jobNotFound(id);
-    return job.document;
+    return this.secrets.mask(job.document);
   }
 
   validate(body: unknown): { valid: true; errors: FieldError[] } {
@@ -41,13 +43,13 @@ export class JobsService {
   }
 
   async create(body: unknown, actor?: string): Promise<JobDocument> {
-    const job = this.validator.assertValid(body);
+    const job = this.secrets.seal(this.validator.assertValid(body));
     const save = this.saveInfo('created', actor);
     await this.db.transaction(async (tx) => {
       await this.jobs.insert(tx, job, save);
       await this.jobs.notifyChanged(tx, job.id);
     });
-    return job;
+    return this.secrets.mask(job);
   }
 
   /** The body's id may be left out; it may not differ from the URL's (renaming goes through import). */
@@ -63,10 +65,10 @@ export class JobsService {
         ...stepTypeLockErrors(saved.document, doc),
       ];
       if (errors.length > 0) throw new ValidationError(errors);
-      const job = doc as JobDocument;
+      const job = this.secrets.seal(doc as JobDocument, saved.document);
       await this.jobs.replace(tx, job, save);
       await this.jobs.notifyChanged(tx, id);
-      return job;
+      return this.secrets.mask(job);
     });
   }
 
@@ -82,7 +84,7 @@ export class JobsService {
   async versions(id: string): Promise<JobVersion[]> {
     const versions = await this.jobs.versions(id);
     if (versions.length === 0) throw jobNotFound(id);
-    return versions;
+    return versions.map((v) => ({ ...v, document: v.document && this.secrets.mask(v.document) }));
   }
 
   saveInfo(action: VersionAction, actor: string | undefined): SaveInfo {

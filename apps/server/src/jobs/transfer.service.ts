@@ -5,6 +5,7 @@ import { JobValidator } from '@nomaflow/kernel';
 import type { Clock } from '@nomaflow/kernel';
 import { Database } from '../database/database.js';
 import { CLOCK } from '../kernel/clock.js';
+import { JobSecrets } from '../secrets/job-secrets.js';
 import type { StoredJob } from './job-views.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
@@ -36,11 +37,16 @@ export class TransferService {
     private readonly saver: JobsService,
     private readonly validator: JobValidator,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly secrets: JobSecrets,
   ) {}
 
   async export(): Promise<JobsExport> {
     const stored = await this.jobs.list();
-    return { version: 1, exported_at: this.clock.now().toISOString(), jobs: stored.map((j) => j.document) };
+    return {
+      version: 1,
+      exported_at: this.clock.now().toISOString(),
+      jobs: stored.map((j) => this.secrets.mask(j.document)),
+    };
   }
 
   /**
@@ -56,7 +62,8 @@ export class TransferService {
       const errors = this.fileErrors(jobs, existing);
       if (errors.length > 0) throw new ValidationError(errors);
       const result: ImportResult = { created: [], updated: [] };
-      for (const job of jobs as JobDocument[]) {
+      const sealed = this.sealAll(jobs as JobDocument[], existing);
+      for (const job of sealed) {
         if (existing.has(job.id)) {
           await this.jobs.replace(tx, job, save);
           result.updated.push(job.id);
@@ -69,6 +76,22 @@ export class TransferService {
       if (jobs.length > 0) await this.jobs.notifyChanged(tx, '*');
       return result;
     });
+  }
+
+  /** Secrets sealed; `********` keeps the stored secret of a replaced job (an exported file has no secrets). */
+  private sealAll(jobs: readonly JobDocument[], existing: ReadonlyMap<string, StoredJob>): JobDocument[] {
+    const errors: FieldError[] = [];
+    const sealed = jobs.map((job, i) => {
+      try {
+        return this.secrets.seal(job, existing.get(job.id)?.document);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.push(...e.errors.map((err) => ({ path: `/jobs/${i}${err.path}`, message: err.message })));
+        return job;
+      }
+    });
+    if (errors.length > 0) throw new ValidationError(errors);
+    return sealed;
   }
 
   private fileErrors(jobs: readonly unknown[], existing: ReadonlyMap<string, StoredJob>): FieldError[] {

@@ -8,11 +8,12 @@ import type { ServerConfig } from '../config/server-config.js';
 import { Database } from '../database/database.js';
 import { Channels, PgListener } from '../database/pg-listener.js';
 import { CLOCK } from '../kernel/clock.js';
-import { NoConnectors } from './no-connectors.js';
+import { ConnectorPool } from '../connectors/connector-pool.js';
 import { RunTakenAwayError } from './run-taken-away.error.js';
 import { RunClaimer } from './run-claimer.js';
 import type { ClaimedRun } from './run-claimer.js';
 import { RunWriter } from './run-writer.js';
+import { JobSecrets } from '../secrets/job-secrets.js';
 import { RunSettler } from './run-settler.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -50,12 +51,14 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly claimer: RunClaimer,
     private readonly workers: WorkerRegistry,
     private readonly settler: RunSettler,
+    private readonly secrets: JobSecrets,
+    connectors: ConnectorPool,
   ) {
     this.id = config.instanceId;
     this.engine = new RunEngine({
       store: writer,
       events: writer,
-      connectors: new NoConnectors(),
+      connectors,
       clock,
       executor,
       env: process.env,
@@ -108,11 +111,18 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private start({ snapshot, lastSeq }: ClaimedRun): void {
+  private start({ snapshot: stored, lastSeq }: ClaimedRun): void {
     const controller = new AbortController();
-    const runId = snapshot.id;
-    const done = this.engine
-      .execute(snapshot, { signal: controller.signal, startSeq: lastSeq })
+    const runId = stored.id;
+    const snapshot = stored;
+    const done = Promise.resolve()
+      // Secrets are opened here, in the worker, for this execution only; the stored snapshot keeps them sealed.
+      .then(() =>
+        this.engine.execute(
+          { ...stored, job: this.secrets.open(stored.job) },
+          { signal: controller.signal, startSeq: lastSeq },
+        ),
+      )
       .then(
         () => undefined,
         async (e: unknown) => {

@@ -7,6 +7,7 @@ import { Database } from '../database/database.js';
 import { Channels } from '../database/pg-listener.js';
 import { RunQueueService } from '../queue/run-queue.service.js';
 import { RunSettler } from '../queue/run-settler.js';
+import { JobSecrets } from '../secrets/job-secrets.js';
 import {
   encodeCursor,
   isRunId,
@@ -26,6 +27,7 @@ export class RunsService {
     private readonly queue: RunQueueService,
     private readonly settler: RunSettler,
     private readonly runs: RunsRepository,
+    private readonly secrets: JobSecrets,
   ) {}
 
   /** Who acts through the API until users exist. */
@@ -56,7 +58,7 @@ export class RunsService {
     const { snapshot } = parseDetailQuery(query);
     const run = await this.findOrThrow(id, snapshot);
     const { overrides: _o, snapshot: _s, ...visible } = run;
-    return visible;
+    return visible.job ? { ...visible, job: this.secrets.mask(visible.job) } : visible;
   }
 
   async list(query: unknown): Promise<{ runs: Run[]; next_cursor: string | null }> {
