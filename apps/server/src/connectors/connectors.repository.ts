@@ -37,18 +37,7 @@ export class ConnectorsRepository {
     const rows = await this.db.query(
       `INSERT INTO connectors (name, driver, host, port, database, "user", password_sealed, url_sealed, options, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (name) DO NOTHING RETURNING name`,
-      [
-        c.name,
-        c.driver,
-        c.host,
-        c.port,
-        c.database,
-        c.user,
-        c.password_sealed,
-        c.url_sealed,
-        JSON.stringify(c.options),
-        c.updated_by,
-      ],
+      columnValues(c),
     );
     return rows.length > 0;
   }
@@ -58,22 +47,27 @@ export class ConnectorsRepository {
       `UPDATE connectors SET driver = $2, host = $3, port = $4, database = $5, "user" = $6, password_sealed = $7,
               url_sealed = $8, options = $9, updated_by = $10, updated_at = now()
        WHERE name = $1`,
-      [
-        c.name,
-        c.driver,
-        c.host,
-        c.port,
-        c.database,
-        c.user,
-        c.password_sealed,
-        c.url_sealed,
-        JSON.stringify(c.options),
-        c.updated_by,
-      ],
+      columnValues(c),
     );
   }
 
   async delete(name: string): Promise<boolean> {
     return (await this.db.query('DELETE FROM connectors WHERE name = $1 RETURNING name', [name])).length > 0;
   }
+}
+
+/** $1…$10 of both writes, in column order. */
+function columnValues(c: ConnectorWrite): unknown[] {
+  return [
+    c.name,
+    c.driver,
+    c.host,
+    c.port,
+    c.database,
+    c.user,
+    c.password_sealed,
+    c.url_sealed,
+    JSON.stringify(c.options),
+    c.updated_by,
+  ];
 }
