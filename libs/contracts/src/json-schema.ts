@@ -26,7 +26,8 @@ export interface JSONSchemaObject {
   items?: JSONSchema;
   enum?: readonly Json[];
   const?: Json;
-  default?: Json;
+  /** Any JSON; typed `unknown` so literal (`as const`) schemas with array defaults stay assignable. */
+  default?: unknown;
   examples?: readonly Json[];
   anyOf?: readonly JSONSchema[];
   oneOf?: readonly JSONSchema[];
