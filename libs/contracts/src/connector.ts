@@ -29,10 +29,29 @@ export interface StreamOptions extends QueryOptions {
   batchSize?: number;
 }
 
+/**
+ * Rows in a driver's own bulk format (PostgreSQL: binary COPY tuples), handed from one connector to a
+ * bulk writer of the same format without being decoded. Optional on both sides: a copy between two
+ * connectors of the same driver with identical column types and no coercion may use it.
+ */
+export interface NativeRows {
+  /** The format, e.g. `postgres/binary-copy`; a writer takes only its own `nativeFormat`. */
+  format: string;
+  /** The driver's type of each column, in order (PostgreSQL: type OIDs); checked by the writer. */
+  columnTypes: readonly string[];
+  /** How many rows `data` holds. */
+  rows: number;
+  data: Uint8Array;
+}
+
 /** Writes rows in bulk: COPY FROM STDIN for PostgreSQL, multi-row INSERT for MySQL. */
 export interface BulkWriter {
   /** Rows as value arrays in the order of the writer's columns. */
   write(rows: readonly (readonly unknown[])[]): Promise<void>;
+  /** The NativeRows format `writeNative` accepts, when the writer has one. */
+  readonly nativeFormat?: string;
+  /** Optional: writes rows already in the writer's native format (see Connector.streamNative). */
+  writeNative?(batch: NativeRows): Promise<void>;
   /** Flushes and returns how many rows were written. */
   close(): Promise<{ rows: number }>;
   abort(reason?: unknown): Promise<void>;
@@ -52,6 +71,11 @@ export interface Connector {
     params?: Record<string, unknown> | unknown[],
     opts?: StreamOptions,
   ): AsyncIterable<Row[]>;
+  /**
+   * Optional: streams rows in the driver's native bulk format (never decoded), for a bulk writer of
+   * the same format. Only for statements without parameters; same batching and cancel as `stream`.
+   */
+  streamNative?(sql: string, opts?: StreamOptions): AsyncIterable<NativeRows>;
   columns(table: TableRef): Promise<ColumnInfo[]>;
   primaryKey(table: TableRef): Promise<string[]>;
   bulkWriter(table: TableRef, columns: readonly string[], opts?: BulkWriterOptions): Promise<BulkWriter>;

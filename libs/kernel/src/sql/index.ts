@@ -1,0 +1,7 @@
+export { bindNamedParams, countStatements } from './named-params.js';
+export type { BoundStatement, PlaceholderStyle } from './named-params.js';
+export { quoteIdent, qualifiedName, displayName } from './identifiers.js';
+export type { SqlDialect } from './identifiers.js';
+export { redactSecrets, connectorSecrets } from './redact.js';
+export { sqlError } from './errors.js';
+export { onAbort } from './abort.js';
