@@ -208,8 +208,15 @@ describe('jobs catalogue, step types and reload', () => {
       failed: Record<string, unknown>[];
     }>('/api/step-types');
     expect(r.status).toBe(200);
-    expect(r.body.step_types.map((t) => t.type)).toEqual(['noop']);
-    expect(r.body.step_types[0]).toEqual({
+    expect(r.body.step_types.map((t) => t.type)).toEqual([
+      'http',
+      'ldap_sync',
+      'noop',
+      'python',
+      'sql_copy',
+      'sql_query',
+    ]);
+    expect(r.body.step_types.find((t) => t.type === 'noop')).toEqual({
       type: 'noop',
       version: '1.0.0',
       title: 'No-op',
