@@ -60,6 +60,13 @@ export class RunWriter implements RunStore, EventSink, OnApplicationShutdown {
   }
 
   updateRun(runId: string, patch: RunPatch): Promise<void> {
+    if (patch.status === 'RUNNING') {
+      // The opening patch (started_at, merged params) rides with the first step write instead of
+      // costing the run's start a round trip of its own: the claim already made the row RUNNING,
+      // and a lost ownership still surfaces on that step write.
+      this.runs.push({ runId, patch, resolve: () => undefined, reject: () => undefined });
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       this.runs.push({ runId, patch, resolve, reject });
       this.pump();
