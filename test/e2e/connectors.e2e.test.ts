@@ -11,7 +11,12 @@ let target: { host: string; port: number; database: string; user: string };
 beforeAll(async () => {
   server = await startTestServer({ env: { NOMAFLOW_ROLES: 'api' } });
   const u = new URL(server.db.url);
-  target = { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), user: u.username || 'postgres' };
+  target = {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    database: u.pathname.slice(1),
+    user: u.username || 'postgres',
+  };
 });
 afterAll(async () => {
   await server?.stop();
@@ -36,12 +41,21 @@ describe('connectors', () => {
       options: { pool_max: 3 },
     });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ name: 'reporting', driver: 'postgres', ...target, has_password: true, builtin: false });
+    expect(r.body).toMatchObject({
+      name: 'reporting',
+      driver: 'postgres',
+      ...target,
+      has_password: true,
+      builtin: false,
+    });
     expect(JSON.stringify(r.body)).not.toContain(PASSWORD);
     expect(r.body.password).toBeUndefined();
     expect(JSON.stringify((await server.api.get('/api/connectors')).body)).not.toContain(PASSWORD);
     expect(JSON.stringify((await server.api.get('/api/connectors/reporting')).body)).not.toContain(PASSWORD);
-    const [row] = await sql<{ password_sealed: string }>(server.db.url, `SELECT password_sealed FROM connectors WHERE name = 'reporting'`);
+    const [row] = await sql<{ password_sealed: string }>(
+      server.db.url,
+      `SELECT password_sealed FROM connectors WHERE name = 'reporting'`,
+    );
     expect(row?.password_sealed).toMatch(/^nomaflow:sealed:v1:/);
     expect(row?.password_sealed).not.toContain(PASSWORD);
   });
@@ -66,8 +80,17 @@ describe('connectors', () => {
   });
 
   it('keeps the password when a PUT leaves it out, removes it with null', async () => {
-    const { has_password: _h, builtin: _b, created_at: _c, updated_at: _u, ...doc } = (await server.api.get<View>('/api/connectors/reporting')).body;
-    const kept = await server.api.put<View>('/api/connectors/reporting', { ...doc, options: { pool_max: 4 } });
+    const {
+      has_password: _h,
+      builtin: _b,
+      created_at: _c,
+      updated_at: _u,
+      ...doc
+    } = (await server.api.get<View>('/api/connectors/reporting')).body;
+    const kept = await server.api.put<View>('/api/connectors/reporting', {
+      ...doc,
+      options: { pool_max: 4 },
+    });
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ has_password: true, options: { pool_max: 4 } });
     const cleared = await server.api.put<View>('/api/connectors/reporting', { ...doc, password: null });
@@ -77,7 +100,11 @@ describe('connectors', () => {
   it('refuses bad input with field errors', async () => {
     const cases: [unknown, number, string][] = [
       [{ name: 'reporting', driver: 'postgres', ...target }, 409, 'duplicate connector name: reporting'],
-      [{ name: 'default', driver: 'postgres', ...target }, 409, 'the connector default is the server database and cannot be changed'],
+      [
+        { name: 'default', driver: 'postgres', ...target },
+        409,
+        'the connector default is the server database and cannot be changed',
+      ],
       [{ name: 'x', driver: 'oracle', ...target }, 400, 'unknown driver: oracle'],
       [{ name: 'bad name', driver: 'postgres', ...target }, 400, 'must match pattern'],
       [{ name: 'x', driver: 'postgres' }, 400, 'give either url or host'],
@@ -87,10 +114,18 @@ describe('connectors', () => {
     ];
     for (const [body, status, message] of cases) {
       const r = await server.api.post<{ errors: { message: string }[] }>('/api/connectors', body);
-      expect([r.status, r.body.errors?.map((e) => e.message).join('; ')]).toEqual([status, expect.stringContaining(message)]);
+      expect([r.status, r.body.errors?.map((e) => e.message).join('; ')]).toEqual([
+        status,
+        expect.stringContaining(message),
+      ]);
     }
-    expect((await server.api.put('/api/connectors/reporting', { name: 'renamed', driver: 'postgres', ...target })).status).toBe(400);
-    expect((await server.api.put('/api/connectors/missing', { driver: 'postgres', ...target })).status).toBe(404);
+    expect(
+      (await server.api.put('/api/connectors/reporting', { name: 'renamed', driver: 'postgres', ...target }))
+        .status,
+    ).toBe(400);
+    expect((await server.api.put('/api/connectors/missing', { driver: 'postgres', ...target })).status).toBe(
+      404,
+    );
   });
 
   it('shows a URL without its password, and deletes', async () => {

@@ -15,6 +15,7 @@ import { ConnectorsModule } from './connectors/connectors.module.js';
 import { ConnectorsApiModule } from './connectors/connectors-api.module.js';
 import { WorkerModule } from './queue/worker.module.js';
 import { RunsModule } from './runs/runs.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 
@@ -31,7 +32,7 @@ function roleModules(config: ServerConfig): Type[] {
   if (config.roles.has('api')) modules.push(JobsModule, CatalogModule);
   if (config.roles.has('scheduler')) modules.push(SchedulerModule, RetentionModule);
   if (config.roles.has('worker')) modules.push(WorkerModule);
-  if (config.roles.has('api')) modules.push(RunsModule, ConnectorsApiModule);
+  if (config.roles.has('api')) modules.push(RunsModule, ConnectorsApiModule, RealtimeModule);
   return modules;
 }
 

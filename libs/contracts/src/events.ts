@@ -132,9 +132,7 @@ export interface RunSubscribeRequest {
  * socket (the live ones follow); an error when the request is invalid, the run does not exist or
  * the caller may not see it.
  */
-export type RunSubscribeAck =
-  | { ok: true; run_id: string; seq: number }
-  | { ok: false; error: string };
+export type RunSubscribeAck = { ok: true; run_id: string; seq: number } | { ok: false; error: string };
 
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
 
