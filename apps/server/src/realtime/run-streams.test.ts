@@ -157,14 +157,18 @@ async function scenario(seed: number): Promise<void> {
         join(old.received.at(-1)?.seq ?? old.afterSeq);
       }
     } else if (r < 0.74) [...world.sockets][Math.floor(rnd() * world.sockets.size)]?.stall();
-    else if (r < 0.8) for (const s of world.sockets) if (s.conn.writeBuffer.length) s.resume();
-    else if (r < 0.84) streams.rescanAll();
+    else if (r < 0.8)
+      for (const s of world.sockets)
+        if (s.conn.writeBuffer.length) s.resume();
+        else if (r < 0.84) streams.rescanAll();
     await tick();
   }
   while (world.pending.length > 0) streams.onNotice(world.pending.shift()!);
   for (const s of world.sockets) s.resume();
   for (let i = 0; i < 500; i++) {
-    const behind = [...world.sockets].filter((s) => s.connected && (s.received.at(-1)?.seq ?? s.afterSeq) < world.lastSeq);
+    const behind = [...world.sockets].filter(
+      (s) => s.connected && (s.received.at(-1)?.seq ?? s.afterSeq) < world.lastSeq,
+    );
     if (behind.length === 0) break;
     for (const s of behind) if (s.conn.writeBuffer.length) s.resume();
     await tick();
@@ -180,7 +184,8 @@ async function scenario(seed: number): Promise<void> {
   }
   const stats = streams.stats();
   expect(stats.noticeBatches + stats.readBatches).toBeGreaterThan(0);
-  if (process.env.RT_DEBUG) console.log(seed, JSON.stringify(stats), world.sockets.size, checked.length, world.lastSeq);
+  if (process.env.RT_DEBUG)
+    console.log(seed, JSON.stringify(stats), world.sockets.size, checked.length, world.lastSeq);
   streams.beforeApplicationShutdown();
 }
 
