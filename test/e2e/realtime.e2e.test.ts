@@ -3,7 +3,7 @@ import type { JobDocument, LogLine, Run, RunEvent, StepStartedEvent } from '@nom
 import { defineStepType, StepTypeRegistry } from '@nomaflow/kernel';
 import { RunStreams } from '../../apps/server/src/realtime/run-streams.js';
 import { SocketAuthenticator, SocketAuthError } from '../../apps/server/src/realtime/socket-authenticator.js';
-import { putJob } from '../support/jobs-table.js';
+import { putJob, sql } from '../support/jobs-table.js';
 import { sequenceProblems, TestSocketClient } from '../support/socket-client.js';
 import { startTestServer } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
@@ -72,6 +72,16 @@ async function trigger(jobId: string): Promise<string> {
   return r.body.run_id;
 }
 
+/** The seqs in run_events, straight from the table. */
+async function storedSeqs(runId: string): Promise<number[]> {
+  const rows = await sql<{ seq: string }>(
+    server.db.url,
+    'SELECT seq FROM run_events WHERE run_id = $1 ORDER BY seq',
+    [runId],
+  );
+  return rows.map((r) => Number(r.seq));
+}
+
 /** Every stored event of a run after `afterSeq`, through the REST API (the same sequence as the DB). */
 async function storedEvents(runId: string, afterSeq = 0): Promise<RunEvent[]> {
   const all: RunEvent[] = [];
@@ -115,7 +125,7 @@ describe('run:subscribe', () => {
     await putJob(server.db.url, {
       id: 'mid-run',
       steps: [
-        { name: 'talk', type: 'chatty', lines: 300, burst: 10, pause_ms: 20 },
+        { name: 'talk', type: 'chatty', lines: 400, burst: 10, pause_ms: 20 },
         // 9 KB of UTF-8 in one line: too big to travel in the NOTIFY, read back instead.
         { name: 'rest', type: 'noop', ms: 300, message: `resting ${'€'.repeat(3_000)}` },
       ],
@@ -136,6 +146,7 @@ describe('run:subscribe', () => {
     await second.waitUntil('run:finished', () => b.finished);
 
     const stored = await storedEvents(runId);
+    expect(stored.map((e) => e.seq)).toEqual(await storedSeqs(runId));
     // The first client saw a prefix, the second exactly the rest: together the stored run, once each.
     expect(a.events).toEqual(stored.filter((e) => e.seq <= seen));
     expect(b.events).toEqual(stored.filter((e) => e.seq > seen));
@@ -183,6 +194,7 @@ describe('run:subscribe', () => {
     expect(flaky.connects).toBeGreaterThanOrEqual(3);
 
     const stored = await storedEvents(runId);
+    expect(f.events.map((e) => e.seq)).toEqual(await storedSeqs(runId));
     expect(sequenceProblems(f.events, stored)).toEqual([]);
     expect(f.events).toEqual(stored);
     expect(s.events).toEqual(stored);

@@ -47,7 +47,9 @@ export class CatalogueFeed {
     this.pending.push(...ranges);
     if (this.reading) return;
     this.reading = true;
-    void this.drain().finally(() => (this.reading = false));
+    void this.drain()
+      .catch((e: unknown) => this.logger.error(`catalogue feed failed: ${String(e)}`))
+      .finally(() => (this.reading = false));
   }
 
   private async drain(): Promise<void> {

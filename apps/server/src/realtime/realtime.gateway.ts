@@ -27,8 +27,9 @@ const CLOSE_GRACE_MS = 1_000;
  * `@nomaflow/contracts`: `run:subscribe` / `run:unsubscribe` for a run's exact event stream,
  * `catalogue:subscribe` / `catalogue:unsubscribe` for job-level changes. Every connection passes
  * SocketAuthenticator in the connection middleware before it exists for any handler or room.
- * Live events come from PostgreSQL (the run_events trigger's NOTIFY, then a read of the rows), so
- * any number of API processes serve them, whichever process wrote the events.
+ * Live events come from PostgreSQL (the run_events trigger's NOTIFY, which carries small batches;
+ * bulk ones are read back), so any number of API processes serve them, whichever process wrote
+ * the events.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 })
 export class RealtimeGateway
@@ -38,7 +39,6 @@ export class RealtimeGateway
   private readonly unlisten: (() => void)[] = [];
   /** TCP connections upgraded to WebSocket, until they close. */
   private readonly upgraded = new Set<Duplex>();
-  private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly auth: SocketAuthenticator,
@@ -67,10 +67,9 @@ export class RealtimeGateway
     for (const off of this.unlisten.splice(0)) off();
     // Nest closes Socket.IO next (clients see a transport close and reconnect elsewhere); what
     // is still open after the grace is cut, so a stuck client cannot hold the process.
-    this.closeTimer = setTimeout(() => {
+    setTimeout(() => {
       for (const socket of this.upgraded) socket.destroy();
-    }, CLOSE_GRACE_MS);
-    this.closeTimer.unref();
+    }, CLOSE_GRACE_MS).unref();
   }
 
   afterInit(server: AppServer): void {

@@ -146,7 +146,7 @@ export class RunStreams implements BeforeApplicationShutdown {
     if (!mine) this.bySocket.set(socket.id, (mine = new Map()));
     mine.set(runId, sub);
     void socket.join(subscribersRoom(runId));
-    void this.sync(sub, stream);
+    this.startSync(sub, stream);
     return settled;
   }
 
@@ -319,16 +319,27 @@ export class RunStreams implements BeforeApplicationShutdown {
     sub.generation += 1;
     void sub.socket.leave(Rooms.run(sub.runId));
     this.counters.demotions += 1;
-    void this.sync(sub, stream);
+    this.startSync(sub, stream);
   }
 
   private pump(stream: RunStream): void {
     if (stream.reading || stream.fetched === undefined || !this.isCurrent(stream)) return;
     if (!stream.rescan && stream.notified <= stream.fetched) return;
     stream.reading = true;
-    void this.feed(stream).finally(() => {
-      stream.reading = false;
-      this.pump(stream);
+    void this.feed(stream)
+      .catch((e: unknown) => this.logger.error(`live feed of run ${stream.runId} failed: ${String(e)}`))
+      .finally(() => {
+        stream.reading = false;
+        this.pump(stream);
+      });
+  }
+
+  private startSync(sub: Subscription, stream: RunStream): void {
+    void this.sync(sub, stream).catch((e: unknown) => {
+      // Cannot happen short of a bug; the client's reconnect resubscribes from what it has.
+      this.logger.error(`catch-up of run ${sub.runId} failed: ${String(e)}; closing the connection`);
+      this.end(sub);
+      sub.socket.conn.close();
     });
   }
 
