@@ -19,6 +19,8 @@ import {
   connectorSecrets,
   displayName,
   onAbort,
+  withLease,
+  combineSignals,
   qualifiedName,
   quoteIdent,
   sqlError,
@@ -172,12 +174,6 @@ export class MysqlPool {
   }
 }
 
-function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return AbortSignal.any([a, b]);
-}
-
 function isResultHeader(r: unknown): r is ResultSetHeader {
   return typeof r === 'object' && r !== null && !Array.isArray(r) && 'affectedRows' in r;
 }
@@ -207,26 +203,9 @@ export class MysqlConnector implements Connector {
     this.name = pool.config.name;
   }
 
-  private async withLease<T>(signal: AbortSignal | undefined, fn: (lease: Lease) => Promise<T>): Promise<T> {
-    const sig = combine(this.bound?.signal, signal);
-    if (this.bound) {
-      const lease = this.bound.lease;
-      return onAbort(
-        sig,
-        () => lease.kill(),
-        () => fn(lease),
-      );
-    }
-    const lease = await this.pool.lease(sig);
-    try {
-      return await onAbort(
-        sig,
-        () => lease.kill(),
-        () => fn(lease),
-      );
-    } finally {
-      lease.release();
-    }
+  /** Runs `fn` on a connection (the bound one, or a pooled one released after). */
+  private withLease<T>(signal: AbortSignal | undefined, fn: (lease: Lease) => Promise<T>): Promise<T> {
+    return withLease(this.bound, (sig) => this.pool.lease(sig), signal, fn);
   }
 
   async query(sql: string, params?: Params, opts: QueryOptions = {}): Promise<QueryResult> {
@@ -251,7 +230,7 @@ export class MysqlConnector implements Connector {
     const values =
       bound.values.length > 0 || Array.isArray(params) ? bound.values.map(paramValue) : undefined;
     const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     const lease = this.bound ? this.bound.lease : await this.pool.lease(signal);
     let clean = false;
     try {
@@ -373,7 +352,7 @@ export class MysqlConnector implements Connector {
     opts: BulkWriterOptions = {},
   ): Promise<BulkWriter> {
     if (columns.length === 0) throw new StepFailedError(`${DRIVER}: bulk write needs at least one column`);
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     const lease = this.bound ? this.bound.lease : await this.pool.lease(signal);
     const owned = !this.bound;
     try {
@@ -529,7 +508,7 @@ export class MysqlConnector implements Connector {
   }
 
   async transaction<T>(fn: (tx: Connector) => Promise<T>, opts: QueryOptions = {}): Promise<T> {
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     if (this.bound) {
       const lease = this.bound.lease;
       const name = quoteIdent(`nf_sp_${++this.bound.savepoints}`, 'mysql');

@@ -21,6 +21,8 @@ import {
   connectorSecrets,
   displayName,
   onAbort,
+  withLease,
+  combineSignals,
   qualifiedName,
   quoteIdent,
   sqlError,
@@ -234,12 +236,6 @@ export class PgPool {
 // The connector
 // ---------------------------------------------------------------------------------------------
 
-function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return AbortSignal.any([a, b]);
-}
-
 function stripTrailingSemicolons(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
 }
@@ -259,26 +255,8 @@ export class PgConnector implements Connector {
   }
 
   /** Runs `fn` on a connection (the bound one, or a pooled one released after). */
-  private async withLease<T>(signal: AbortSignal | undefined, fn: (lease: Lease) => Promise<T>): Promise<T> {
-    const sig = combine(this.bound?.signal, signal);
-    if (this.bound) {
-      const lease = this.bound.lease;
-      return onAbort(
-        sig,
-        () => lease.kill(),
-        () => fn(lease),
-      );
-    }
-    const lease = await this.pool.lease(sig);
-    try {
-      return await onAbort(
-        sig,
-        () => lease.kill(),
-        () => fn(lease),
-      );
-    } finally {
-      lease.release();
-    }
+  private withLease<T>(signal: AbortSignal | undefined, fn: (lease: Lease) => Promise<T>): Promise<T> {
+    return withLease(this.bound, (sig) => this.pool.lease(sig), signal, fn);
   }
 
   async query(sql: string, params?: Params, opts: QueryOptions = {}): Promise<QueryResult> {
@@ -306,7 +284,7 @@ export class PgConnector implements Connector {
   async *stream(sql: string, params?: Params, opts: StreamOptions = {}): AsyncIterable<Row[]> {
     const bound = bindNamedParams(sql, params, 'postgres');
     const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     if (this.bound) {
       yield* this.streamCursor(this.bound.lease, bound.sql, bound.values, batchSize, signal, false);
       return;
@@ -440,7 +418,7 @@ export class PgConnector implements Connector {
    */
   async *streamNative(sql: string, opts: StreamOptions = {}): AsyncIterable<NativeRows> {
     const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     const lease = this.bound ? this.bound.lease : await this.pool.lease(signal);
     let clean = false;
     try {
@@ -543,7 +521,7 @@ export class PgConnector implements Connector {
     opts: BulkWriterOptions = {},
   ): Promise<BulkWriter> {
     if (columns.length === 0) throw new StepFailedError(`${DRIVER}: bulk write needs at least one column`);
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     const lease = this.bound ? this.bound.lease : await this.pool.lease(signal);
     const owned = !this.bound;
     try {
@@ -705,7 +683,7 @@ export class PgConnector implements Connector {
   }
 
   async transaction<T>(fn: (tx: Connector) => Promise<T>, opts: QueryOptions = {}): Promise<T> {
-    const signal = combine(this.bound?.signal, opts.signal);
+    const signal = combineSignals(this.bound?.signal, opts.signal);
     if (this.bound) {
       // Nested: a savepoint on the same connection.
       const lease = this.bound.lease;

@@ -5,3 +5,5 @@ export type { SqlDialect } from './identifiers.js';
 export { redactSecrets, connectorSecrets } from './redact.js';
 export { sqlError } from './errors.js';
 export { onAbort } from './abort.js';
+export { withLease, combineSignals } from './lease.js';
+export type { KillableLease } from './lease.js';
