@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { apiClient, repoRoot } from '../support/test-server.js';
+import { startServerProcess } from '../support/server-process.js';
+import { apiClient } from '../support/test-server.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -27,30 +27,12 @@ function freePort(): Promise<number> {
 }
 
 async function start(pgPort: number): Promise<{ url: string; output: string[] }> {
-  const output: string[] = [];
-  child = spawn(process.execPath, [join(repoRoot, 'apps/server/dist/main.js')], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NOMAFLOW_DATA_DIR: dataDir,
-      NOMAFLOW_EMBEDDED_PG_PORT: String(pgPort),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await startServerProcess('embedded', {
+    NOMAFLOW_DATA_DIR: dataDir,
+    NOMAFLOW_EMBEDDED_PG_PORT: String(pgPort),
   });
-  const proc = child;
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''));
-      if (m?.[1]) resolve(m[1]);
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`server exited (${code}): ${output.join('')}`)));
-  });
-  return { url, output };
+  child = started.child;
+  return started;
 }
 
 function postmasterPid(): number | undefined {

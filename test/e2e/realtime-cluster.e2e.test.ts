@@ -1,58 +1,30 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunEvent } from '@nomaflow/contracts';
 import { putJob } from '../support/jobs-table.js';
 import { sequenceProblems, TestSocketClient } from '../support/socket-client.js';
 import { createTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { apiClient, repoRoot } from '../support/test-server.js';
+import { startServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { apiClient } from '../support/test-server.js';
 
 /**
  * Live events across processes: real server processes (the built entry point) on one database —
  * two API-only and one worker-only. Clients on either API process see the worker's events live,
  * exactly as stored; nothing but PostgreSQL connects the processes.
  */
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
 let db: TestDatabase;
-const procs: Proc[] = [];
+const procs: ServerProcess[] = [];
 const clients: TestSocketClient[] = [];
 
-function startProcess(name: string, roles: string): Promise<Proc> {
-  const child = spawn(process.execPath, [join(repoRoot, 'apps/server/dist/main.js')], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NOMAFLOW_ROLES: roles,
-      NOMAFLOW_INSTANCE_ID: name,
-      NOMAFLOW_SEED_DEMO: 'false',
-      NOMAFLOW_TIMEZONE: 'UTC',
-      NOMAFLOW_SECRET_KEY: 'nomaflow test secret key, not for production',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output.push(text);
-      if (process.env.NOMAFLOW_TEST_LOG) process.stdout.write(`[${name}] ${text}`);
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (m?.[1]) resolve({ name, child, url: m[1], output });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${name} exited early (${code}): ${output.join('')}`)));
+function startProcess(name: string, roles: string): Promise<ServerProcess> {
+  return startServerProcess(name, {
+    DATABASE_URL: db.url,
+    NOMAFLOW_ROLES: roles,
+    NOMAFLOW_INSTANCE_ID: name,
+    NOMAFLOW_SEED_DEMO: 'false',
+    NOMAFLOW_TIMEZONE: 'UTC',
+    NOMAFLOW_SECRET_KEY: 'nomaflow test secret key, not for production',
   });
 }
 

@@ -7,6 +7,7 @@ import type { JobDocument } from '@nomaflow/contracts';
 import { FakeClock } from '@nomaflow/kernel/testing';
 import { Channels } from '../../apps/server/src/database/pg-listener.js';
 import { SchedulerService } from '../../apps/server/src/scheduler/scheduler.service.js';
+import { advanceTo } from '../support/fake-time.js';
 import { sql } from '../support/jobs-table.js';
 import { createTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -54,23 +55,6 @@ async function runs(url: string, jobId: string) {
 const isos = (rows: { scheduled_for: Date }[]): string[] => rows.map((r) => r.scheduled_for.toISOString());
 const hoursBefore = (at: Date, hours: number[]): string[] =>
   hours.map((h) => new Date(at.getTime() - h * HOUR).toISOString());
-
-async function advanceTo(clock: FakeClock, schedulers: SchedulerService[], target: Date): Promise<void> {
-  const idle = () => Promise.all(schedulers.map((s) => s.idle()));
-  for (;;) {
-    await idle();
-    const due = schedulers
-      .map((s) => s.nextWakeup()?.getTime())
-      .filter((t): t is number => t !== undefined && t <= target.getTime());
-    const now = clock.now().getTime();
-    if (due.length === 0) {
-      await clock.advance(target.getTime() - now);
-      await idle();
-      return;
-    }
-    await clock.advance(Math.max(0, Math.min(...due) - now));
-  }
-}
 
 describe('exactly once with two schedulers on one database', () => {
   const start = new Date('2026-05-04T08:00:05Z');

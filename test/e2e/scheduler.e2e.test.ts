@@ -8,6 +8,7 @@ import type { JobDocument } from '@nomaflow/contracts';
 import { FakeClock } from '@nomaflow/kernel/testing';
 import { Channels } from '../../apps/server/src/database/pg-listener.js';
 import { SchedulerService } from '../../apps/server/src/scheduler/scheduler.service.js';
+import { advanceTo } from '../support/fake-time.js';
 import { sql } from '../support/jobs-table.js';
 import { startTestServer } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
@@ -73,27 +74,6 @@ function armedAt(scheduler: SchedulerService, jobId: string, iso: string | undef
     await scheduler.idle();
     return scheduler.armedFires().get(jobId)?.toISOString() === iso;
   });
-}
-
-/**
- * Moves the fake time to `target`, stopping at every instant a scheduler timer is due and letting
- * the scheduler finish what the timer started (its work is database I/O, not timers).
- */
-async function advanceTo(clock: FakeClock, schedulers: SchedulerService[], target: Date): Promise<void> {
-  const idle = () => Promise.all(schedulers.map((s) => s.idle()));
-  for (;;) {
-    await idle();
-    const due = schedulers
-      .map((s) => s.nextWakeup()?.getTime())
-      .filter((t): t is number => t !== undefined && t <= target.getTime());
-    const now = clock.now().getTime();
-    if (due.length === 0) {
-      await clock.advance(target.getTime() - now);
-      await idle();
-      return;
-    }
-    await clock.advance(Math.max(0, Math.min(...due) - now));
-  }
 }
 
 describe('readiness with every role', () => {

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { putJob, sql } from '../support/jobs-table.js';
-import { apiClient, repoRoot } from '../support/test-server.js';
+import { startServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { apiClient } from '../support/test-server.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -13,41 +12,15 @@ import { waitFor } from '../support/wait.js';
  * every second for over 60 s runs exactly once per tick with no gap; then one process is killed
  * with SIGKILL mid-run and its run is settled within 30 s while the other two keep firing.
  */
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
 let db: TestDatabase;
-const procs: Proc[] = [];
+const procs: ServerProcess[] = [];
 
-function startProcess(name: string): Promise<Proc> {
-  const child = spawn(process.execPath, [join(repoRoot, 'apps/server/dist/main.js')], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NOMAFLOW_INSTANCE_ID: name,
-      NOMAFLOW_SEED_DEMO: 'false',
-      NOMAFLOW_TIMEZONE: 'UTC',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output.push(text);
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (m?.[1]) resolve({ name, child, url: m[1], output });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${name} exited early (${code}): ${output.join('')}`)));
+function startProcess(name: string): Promise<ServerProcess> {
+  return startServerProcess(name, {
+    DATABASE_URL: db.url,
+    NOMAFLOW_INSTANCE_ID: name,
+    NOMAFLOW_SEED_DEMO: 'false',
+    NOMAFLOW_TIMEZONE: 'UTC',
   });
 }
 
