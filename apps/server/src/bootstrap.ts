@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '@nomaflow/kernel';
 import { AppModule } from './app.module.js';
 import type { ServerConfig } from './config/server-config.js';
+import { serveConsole } from './console/console-assets.js';
 import { createDataSource, runMigrations } from './database/data-source.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import type { EmbeddedDatabase } from './database/embedded-postgres.js';
@@ -56,6 +57,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   app.useGlobalFilters(new HttpErrorFilter());
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (config.roles.has('api') && !serveConsole(app, config.webDir)) {
+    log.warn(`console not built (${config.webDir} missing): serving the API only`);
+  }
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

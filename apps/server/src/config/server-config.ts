@@ -33,6 +33,8 @@ export interface ServerConfig {
   secretKey: string | undefined;
   /** Seed a demo job into an empty database. */
   seedDemo: boolean;
+  /** The built console (`apps/web/dist/browser`), served at `/`; absent → API only. */
+  webDir: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = proc
     defaultActor: env.NOMAFLOW_ACTOR ?? 'admin',
     seedDemo: env.NOMAFLOW_SEED_DEMO !== 'false',
     secretKey: env.NOMAFLOW_SECRET_KEY || undefined,
+    webDir: resolve(repoRoot, env.NOMAFLOW_WEB_DIR ?? 'apps/web/dist/browser'),
   };
 }
 
