@@ -34,6 +34,11 @@ export default tseslint.config(
     languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
   },
   {
+    // Code that runs in the page (playwright's evaluate callbacks, the console itself).
+    files: ['bench/console.bench.mjs', 'test/browser/**/*.ts', 'apps/web/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Cross-package tests and benchmarks start the real server: they may import apps/.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
     rules: { 'no-restricted-imports': 'off' },

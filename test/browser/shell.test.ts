@@ -27,6 +27,17 @@ describe('console shell (Chromium against a started server)', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('caches hashed assets for good and index.html never', async () => {
+    const index = await fetch(s.url('/nomaflow/jobs'));
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const main = /src="(main-[A-Z0-9]{8}\.js)"/.exec(html)?.[1];
+    expect(main).toBeDefined();
+    const asset = await fetch(s.url(`/${main}`));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+  });
+
   it('shows that live updates are connected over Socket.IO', async () => {
     await s.page.goto(s.url('/nomaflow/jobs'));
     await s.page.getByRole('status', { name: 'Live updates connected' }).waitFor();

@@ -84,6 +84,8 @@ export async function startTestServer(
       NOMAFLOW_PLUGIN_DIRS: join(repoRoot, 'plugins'),
       NOMAFLOW_SHUTDOWN_GRACE_MS: '2000',
       NOMAFLOW_SECRET_KEY: 'nomaflow test secret key, not for production',
+      // A console built elsewhere (browser tests of a work-in-progress build).
+      ...(process.env.NOMAFLOW_WEB_DIR ? { NOMAFLOW_WEB_DIR: process.env.NOMAFLOW_WEB_DIR } : {}),
       ...options.env,
     },
     repoRoot,

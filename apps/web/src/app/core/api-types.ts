@@ -50,8 +50,12 @@ export interface StepTypeView {
   sandboxed: boolean;
 }
 
+/** A plugin that did not load: jobs using its `type` are degraded. */
 export interface PluginLoadFailure {
-  source: string;
+  /** Folder of the plugin package, when it was discovered on disk. */
+  dir?: string;
+  package?: string;
+  type?: string;
   error: string;
 }
 

@@ -1,8 +1,187 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  signal,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { Router, RouterLink } from '@angular/router';
+import { Api } from '../../core/api';
+import type { CatalogueEntry } from '../../core/api-types';
+import { Live } from '../../core/live';
+import type { RunDialogData } from '../run-dialog/run-dialog';
+import { FILTER_HINT, matchesFilter, parseFilter } from './catalogue-filter';
+import { applyRunEvent, mergeEntries, needsReread, runsDirectly, toJobDocument } from './catalogue-state';
+import { coalesced } from './coalesce';
+import { JobCard } from './job-card';
+
+/** Relative times ("in 14 m") age locally; this ticks the clock, it does not ask the server. */
+const CLOCK_TICK_MS = 30_000;
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+const FIRST_CARDS = 24;
+const MORE_CARDS = 40;
 
 @Component({
   selector: 'nf-catalogue-page',
+  imports: [RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, JobCard],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: '<div class="nf-page"><h1>CataloguePage</h1></div>',
+  templateUrl: './catalogue-page.html',
+  styleUrl: './catalogue-page.scss',
 })
-export class CataloguePage {}
+export class CataloguePage {
+  private readonly api = inject(Api);
+  private readonly live = inject(Live);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly router = inject(Router);
+
+  protected readonly filterHint = FILTER_HINT;
+  protected readonly entries = signal<readonly CatalogueEntry[]>([]);
+  protected readonly loaded = signal(false);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly filterText = signal('');
+  protected readonly now = signal(Date.now());
+  /** Jobs whose enabled toggle is being saved. */
+  protected readonly saving = signal<ReadonlySet<string>>(new Set());
+
+  private readonly filter = computed(() => parseFilter(this.filterText()));
+  protected readonly visible = computed(() => {
+    const f = this.filter();
+    return this.entries().filter((e) => matchesFilter(e, f));
+  });
+  /**
+   * Cards in the DOM: a first screenful at once, then more in short tasks of their own, so a
+   * catalogue of hundreds of jobs never blocks input while it renders.
+   */
+  private readonly rendered = signal(FIRST_CARDS);
+  protected readonly shown = computed(() => this.visible().slice(0, this.rendered()));
+
+  /** Re-reads the catalogue; notices arriving meanwhile collapse into one trailing read. */
+  readonly refresh = coalesced(() => this.load());
+
+  constructor() {
+    const sub = this.live.catalogue().subscribe((m) => {
+      this.entries.update((list) => applyRunEvent(list, m));
+      if (needsReread(m)) void this.refresh();
+    });
+    const tick = setInterval(() => this.now.set(Date.now()), CLOCK_TICK_MS);
+    inject(DestroyRef).onDestroy(() => {
+      sub.unsubscribe();
+      clearInterval(tick);
+    });
+    void this.refresh();
+    effect((onCleanup) => {
+      const n = this.rendered();
+      if (n >= this.visible().length) return;
+      const next = setTimeout(() => this.rendered.set(n + MORE_CARDS), 0);
+      onCleanup(() => clearTimeout(next));
+    });
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const fresh = await this.api.jobs();
+      this.entries.update((list) => mergeEntries(list, fresh));
+      this.loadError.set(null);
+    } catch (e) {
+      this.loadError.set(messageOf(e));
+    } finally {
+      this.loaded.set(true);
+      this.now.set(Date.now());
+    }
+  }
+
+  protected onFilter(event: Event): void {
+    this.filterText.set((event.target as HTMLInputElement).value);
+  }
+
+  protected isSaving(id: string): boolean {
+    return this.saving().has(id);
+  }
+
+  private setEnabled(id: string, enabled: boolean): void {
+    this.entries.update((list) => list.map((e) => (e.id === id ? { ...e, enabled } : e)));
+  }
+
+  private markSaving(id: string, on: boolean): void {
+    this.saving.update((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }
+
+  /** A real save: the job document with `enabled` flipped, then a scheduler reload. */
+  protected async toggleEnabled(entry: CatalogueEntry, enabled: boolean): Promise<void> {
+    const before = entry.enabled !== false;
+    this.markSaving(entry.id, true);
+    this.setEnabled(entry.id, enabled);
+    try {
+      await this.api.replaceJob(entry.id, { ...toJobDocument(entry), enabled });
+      await this.api.reload();
+      await this.refresh();
+    } catch (e) {
+      this.setEnabled(entry.id, before);
+      this.snackBar.open(
+        `Could not ${enabled ? 'enable' : 'disable'} ${entry.id}: ${messageOf(e)}`,
+        'Dismiss',
+      );
+    } finally {
+      this.markSaving(entry.id, false);
+    }
+  }
+
+  protected async runNow(entry: CatalogueEntry): Promise<void> {
+    if (!runsDirectly(entry)) {
+      // Loaded on first use: the catalogue's own chunk stays small.
+      const { RunDialog } = await import('../run-dialog/run-dialog');
+      this.dialog.open(RunDialog, {
+        data: { job: toJobDocument(entry) } satisfies RunDialogData,
+        width: '720px',
+      });
+      return;
+    }
+    try {
+      const { run_id } = await this.api.trigger(entry.id);
+      this.snackBar
+        .open('Run started', 'Open', { duration: 6000 })
+        .onAction()
+        .subscribe(() => void this.router.navigate(['/nomaflow/runs', run_id]));
+    } catch (e) {
+      this.snackBar.open(`Run of ${entry.id} refused: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
+    }
+  }
+
+  protected async cancel(entry: CatalogueEntry): Promise<void> {
+    const running = entry.running;
+    if (!running) return;
+    try {
+      const res = await this.api.cancel(running.run_id);
+      if (res.status === 'CANCELLING') this.snackBar.open('Cancelling…', undefined, { duration: 3000 });
+    } catch (e) {
+      this.snackBar.open(`Cancel failed: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
+    }
+  }
+
+  protected async reload(): Promise<void> {
+    try {
+      await this.api.reload();
+      await this.refresh();
+      this.snackBar.open('Jobs reloaded', undefined, { duration: 3000 });
+    } catch (e) {
+      this.snackBar.open(`Reload failed: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
+    }
+  }
+}

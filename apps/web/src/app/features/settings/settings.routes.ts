@@ -1,6 +1,23 @@
 import type { Routes } from '@angular/router';
+import { SettingsShell } from './settings-shell';
 
+/** Mounted under /nomaflow/settings; Notifications and Users join the tab bar later. */
 export const settingsRoutes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'connectors' },
-  { path: 'connectors', loadComponent: () => import('../runs/runs-page').then((m) => m.RunsPage) },
+  {
+    path: '',
+    component: SettingsShell,
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'connectors' },
+      {
+        path: 'connectors',
+        title: 'Connectors · Settings · Nomaflow',
+        loadComponent: () => import('./connectors/connectors-page').then((m) => m.ConnectorsPage),
+      },
+      {
+        path: 'plugins',
+        title: 'Plugins · Settings · Nomaflow',
+        loadComponent: () => import('./plugins/plugins-page').then((m) => m.PluginsPage),
+      },
+    ],
+  },
 ];

@@ -1,0 +1,86 @@
+import type { CalendarFire } from '../../core/api-types';
+
+/** Fires of different jobs starting less than this apart risk competing for the same resources. */
+export const COLLISION_WINDOW_MS = 15 * 60_000;
+
+export const UNTAGGED_COLOUR = '#757575';
+
+export interface CalendarDay {
+  /** Local midnight starting the day. */
+  start: Date;
+  /** `YYYY-MM-DD` in the browser's zone. */
+  key: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function dayKey(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** `count` local days from the local midnight of `anchor` shifted by `offsetDays` (DST-safe). */
+export function calendarDays(anchor: Date, offsetDays: number, count = 7): CalendarDay[] {
+  return Array.from({ length: count }, (_, i) => {
+    const start = new Date(anchor.getFullYear(), anchor.getMonth(), anchor.getDate() + offsetDays + i);
+    return { start, key: dayKey(start) };
+  });
+}
+
+/** `HH:MM` of an instant in the browser's zone. */
+export function clockOf(iso: string): string {
+  const d = new Date(iso);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Fires per local day key, each day in time order. */
+export function firesByDay(fires: readonly CalendarFire[]): Map<string, CalendarFire[]> {
+  const byDay = new Map<string, CalendarFire[]>();
+  for (const fire of [...fires].sort(
+    (a, b) => Date.parse(a.at) - Date.parse(b.at) || a.job_id.localeCompare(b.job_id),
+  )) {
+    const key = dayKey(new Date(fire.at));
+    const list = byDay.get(key);
+    if (list) list.push(fire);
+    else byDay.set(key, [fire]);
+  }
+  return byDay;
+}
+
+/**
+ * For every fire that starts less than `windowMs` from a fire of another job, the other jobs
+ * (sorted, unique). Fires of the same job never collide with each other.
+ */
+export function collisions(
+  fires: readonly CalendarFire[],
+  windowMs = COLLISION_WINDOW_MS,
+): Map<CalendarFire, string[]> {
+  const sorted = fires.map((f) => ({ f, t: Date.parse(f.at) })).sort((a, b) => a.t - b.t);
+  const others = new Map<CalendarFire, Set<string>>();
+  const add = (f: CalendarFire, job: string) => {
+    const set = others.get(f) ?? new Set<string>();
+    set.add(job);
+    others.set(f, set);
+  };
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
+    for (let j = i + 1; j < sorted.length && sorted[j]!.t - a.t < windowMs; j++) {
+      const b = sorted[j]!;
+      if (a.f.job_id === b.f.job_id) continue;
+      add(a.f, b.f.job_id);
+      add(b.f, a.f.job_id);
+    }
+  }
+  return new Map([...others].map(([f, set]) => [f, [...set].sort()]));
+}
+
+/** A stable colour per tag (FNV-1a hash → hue), dark enough for white text. */
+export function tagColour(tag: string | undefined): string {
+  if (!tag) return UNTAGGED_COLOUR;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < tag.length; i++) {
+    h ^= tag.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  const hue = (h >>> 0) % 360;
+  return `hsl(${hue} 60% 36%)`;
+}

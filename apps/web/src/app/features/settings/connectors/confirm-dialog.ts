@@ -1,0 +1,34 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+
+export interface ConfirmData {
+  title: string;
+  message: string;
+  confirm: string;
+}
+
+/** Closes with `true` when confirmed. */
+@Component({
+  selector: 'nf-confirm-dialog',
+  imports: [MatDialogModule, MatButtonModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <h2 mat-dialog-title>{{ data.title }}</h2>
+    <mat-dialog-content>{{ data.message }}</mat-dialog-content>
+    <mat-dialog-actions align="end">
+      <button mat-button [mat-dialog-close]="false">Keep</button>
+      <button mat-flat-button class="danger" [mat-dialog-close]="true" cdkFocusInitial>
+        {{ data.confirm }}
+      </button>
+    </mat-dialog-actions>
+  `,
+  styles: `
+    .danger {
+      --mat-button-filled-container-color: var(--nf-failed);
+    }
+  `,
+})
+export class ConfirmDialog {
+  protected readonly data = inject<ConfirmData>(MAT_DIALOG_DATA);
+}
