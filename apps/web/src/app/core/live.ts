@@ -82,11 +82,23 @@ export class Live {
     return new Observable<RunEvent[]>((subscriber) => {
       const socket = this.connect();
       let lastSeq = afterSeq;
+      // Frames arriving within one animation frame are handed over together: a replay of a
+      // 100,000-line log costs a render per screen refresh, not one per socket frame.
+      let pending: RunEvent[] = [];
+      let flushHandle: { cancel(): void } | undefined;
+      const flush = () => {
+        flushHandle = undefined;
+        const batch = pending;
+        pending = [];
+        if (batch.length > 0) this.zone.run(() => subscriber.next(batch));
+      };
       const accept = (events: RunEvent[]) => {
-        const fresh = events.filter((e) => e.run_id === runId && e.seq > lastSeq);
-        if (fresh.length === 0) return;
-        lastSeq = fresh[fresh.length - 1]!.seq;
-        this.zone.run(() => subscriber.next(fresh));
+        for (const e of events) {
+          if (e.run_id !== runId || e.seq <= lastSeq) continue;
+          lastSeq = e.seq;
+          pending.push(e);
+        }
+        if (pending.length > 0) flushHandle ??= nextFrame(flush);
       };
       const onEvent = (e: RunEvent) => accept([e]);
       const onLines = (frame: { run_id: string; lines: RunEvent[] }) => {
@@ -102,6 +114,7 @@ export class Live {
       for (const name of RUN_STATE_EVENTS) socket.on(name, onEvent as never);
       if (socket.connected) subscribe();
       return () => {
+        flushHandle?.cancel();
         socket.off('connect', subscribe);
         socket.off('log:line', onLines);
         for (const name of RUN_STATE_EVENTS) socket.off(name, onEvent as never);
@@ -109,4 +122,28 @@ export class Live {
       };
     });
   }
+}
+
+/**
+ * Runs `fn` at the next animation frame, or after 100 ms when frames are not coming (a hidden
+ * tab): whichever is first, once.
+ */
+function nextFrame(fn: () => void): { cancel(): void } {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+    fn();
+  };
+  const raf = requestAnimationFrame(run);
+  const timer = setTimeout(run, 100);
+  return {
+    cancel: () => {
+      done = true;
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    },
+  };
 }

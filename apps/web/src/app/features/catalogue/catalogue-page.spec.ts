@@ -58,6 +58,20 @@ describe('CataloguePage', () => {
     expect(fixture.nativeElement.textContent).toContain('No jobs yet');
   });
 
+  it('renders a long catalogue a screenful first, then the rest in later tasks', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => entry(`job-${String(i).padStart(2, '0')}`));
+    http.expectOne({ method: 'GET', url: '/api/jobs' }).flush(many);
+    for (let i = 0; i < 10 && cards().length === 0; i++) {
+      await Promise.resolve();
+      await fixture.whenStable();
+    }
+    const first = cards().length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(60);
+    for (let i = 0; i < 100 && cards().length < 60; i++) await settle();
+    expect(cards().map((c) => c.dataset['jobId'])).toEqual(many.map((e) => e.id));
+  });
+
   it('shows live progress and coalesces re-reads while one is in flight', async () => {
     await answerJobs([entry('etl')]);
     const at = new Date().toISOString();

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { RouterLink } from '@angular/router';
 import type { CatalogueEntry } from '../../core/api-types';
 import { localDateTime, relativeTime } from '../../core/time';
+import { AppLink } from '../../shared/app-link';
 import { StatusBadge } from '../../shared/status-badge';
 import { runNowBlocked } from './catalogue-state';
 
@@ -12,7 +12,7 @@ import { runNowBlocked } from './catalogue-state';
  */
 @Component({
   selector: 'nf-job-card',
-  imports: [RouterLink, MatTooltipModule, StatusBadge],
+  imports: [AppLink, MatTooltipModule, StatusBadge],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     'data-testid': 'job-card',
@@ -38,6 +38,7 @@ export class JobCard {
     this.enabledChange.emit((event.target as HTMLInputElement).checked);
   }
 
+  protected readonly editUrl = computed(() => `/nomaflow/jobs/${encodeURIComponent(this.job().id)}`);
   protected readonly enabled = computed(() => this.job().enabled !== false);
   protected readonly blocked = computed(() => runNowBlocked(this.job()));
   protected readonly schedule = computed(() => {
