@@ -69,6 +69,22 @@ describe('trigger and execute', () => {
     expect(run.started_at && run.finished_at && run.started_at <= run.finished_at).toBe(true);
   });
 
+  it('records a run started from the console as user:<name>, one from a script as api', async () => {
+    await putJob(server.db.url, noopJob('hello'));
+    const res = await server.api.request<{ run_id: string }>(
+      'POST',
+      '/api/jobs/hello/runs',
+      {},
+      {
+        'x-nomaflow-client': 'console',
+      },
+    );
+    expect(res.status).toBe(202);
+    expect((await finished(res.body.run_id)).triggered_by).toBe('user:admin');
+    const replay = await server.api.post<{ run_id: string }>(`/api/runs/${res.body.run_id}/replay`);
+    expect((await finished(replay.body.run_id)).triggered_by).toBe('api');
+  });
+
   it('stores every event with a gap-free seq from run:queued to run:finished, logs included', async () => {
     const id = await trigger('hello');
     await finished(id);

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CLIENT_HEADER } from './trigger-source.js';
 import { RunsService } from './runs.service.js';
 
 @Controller('api')
@@ -7,8 +8,8 @@ export class RunsController {
 
   @Post('jobs/:id/runs')
   @HttpCode(202)
-  trigger(@Param('id') id: string, @Body() body: unknown) {
-    return this.runs.trigger(id, body);
+  trigger(@Param('id') id: string, @Body() body: unknown, @Headers(CLIENT_HEADER) client?: string) {
+    return this.runs.trigger(id, body, client);
   }
 
   @Get('runs')
@@ -39,7 +40,7 @@ export class RunsController {
 
   @Post('runs/:id/replay')
   @HttpCode(202)
-  replay(@Param('id') id: string) {
-    return this.runs.replay(id);
+  replay(@Param('id') id: string, @Headers(CLIENT_HEADER) client?: string) {
+    return this.runs.replay(id, client);
   }
 }

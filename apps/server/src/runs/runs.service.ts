@@ -17,6 +17,7 @@ import {
   parseTrigger,
 } from './run-requests.js';
 import { RunsRepository } from './runs.repository.js';
+import { triggerSource } from './trigger-source.js';
 
 /** Triggering, cancelling, replaying and reading runs (SPEC §2, §6). */
 @Injectable()
@@ -35,7 +36,7 @@ export class RunsService {
     return this.config.defaultActor;
   }
 
-  async trigger(jobId: string, body: unknown): Promise<{ run_id: string }> {
+  async trigger(jobId: string, body: unknown, client?: string): Promise<{ run_id: string }> {
     const overrides = parseTrigger(body);
     const [row] = await this.db.query<{ document: JobDocument }>('SELECT document FROM jobs WHERE id = $1', [
       jobId,
@@ -47,7 +48,8 @@ export class RunsService {
     if (unknown.length > 0) {
       throw new ValidationError(unknown.map((n) => ({ path: `/steps/${n}`, message: `unknown step: ${n}` })));
     }
-    const result = await this.queue.enqueue({ job, triggeredBy: 'api', overrides });
+    const triggeredBy = triggerSource(client, this.actor);
+    const result = await this.queue.enqueue({ job, triggeredBy, overrides });
     if (result.status === 'skipped') {
       throw new ConflictError(`a run of ${jobId} is already in flight (concurrency: skip)`);
     }
@@ -107,14 +109,14 @@ export class RunsService {
     throw new ConflictError(`run ${id} is already ${now.status}`);
   }
 
-  async replay(id: string): Promise<{ run_id: string }> {
+  async replay(id: string, client?: string): Promise<{ run_id: string }> {
     const run = await this.findOrThrow(id);
     if (run.status === 'QUEUED' || run.status === 'RUNNING') {
       throw new ConflictError(`run ${id} is still ${run.status}; replay it once it has finished`);
     }
     const result = await this.queue.enqueue({
       job: run.snapshot,
-      triggeredBy: 'api',
+      triggeredBy: triggerSource(client, this.actor),
       overrides: run.overrides,
       replayOf: id,
       scheduledFor: run.scheduled_for ? new Date(run.scheduled_for) : null,
