@@ -69,10 +69,13 @@ describe('operator journey (Chromium against a started server)', () => {
     await page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor();
     const lines = page.getByTestId('log-line');
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="log-line"]')].some((l) => l.textContent?.includes('hello us')),
+      [...document.querySelectorAll('[data-testid="log-line"]')].some((l) =>
+        l.textContent?.includes('hello us'),
+      ),
     );
     const texts = await lines.allTextContents();
-    for (const line of texts) expect(line.trim()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} (DEBUG|INFO|WARNING|ERROR) /);
+    for (const line of texts)
+      expect(line.trim()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} (DEBUG|INFO|WARNING|ERROR) /);
     await s.screenshot('journey-run-succeeded');
 
     const run = await s.server.api.get<{ params: Record<string, unknown>; triggered_by: string }>(

@@ -16,7 +16,7 @@ import { Api } from '../../core/api';
 import { ApiError } from '../../core/api-types';
 import type { HasUnsavedChanges } from '../../core/unsaved-changes';
 import { RunDialog, type RunDialogData } from '../run-dialog/run-dialog';
-import { ConfirmDialog, type ConfirmData } from './confirm-dialog';
+import { ConfirmDialog, type ConfirmData } from '../../shared/confirm-dialog';
 import { EditorState } from './editor-state';
 import { focusAnchor } from './error-focus';
 import { duplicateOf, emptyJob } from './job-doc';

@@ -6,7 +6,7 @@ import { MatTableModule } from '@angular/material/table';
 import { firstValueFrom } from 'rxjs';
 import { Api } from '../../../core/api';
 import type { ConnectorTestResult, ConnectorView } from '../../../core/api-types';
-import { ConfirmDialog, type ConfirmData } from './confirm-dialog';
+import { ConfirmDialog, type ConfirmData } from '../../../shared/confirm-dialog';
 import { ConnectorDialog, type ConnectorDialogData } from './connector-dialog';
 
 type RowTest =
