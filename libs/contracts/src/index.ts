@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './connector.js';
 export * from './step-type.js';
 export { jobSchema } from './job-schema.js';
+export * from './api-views.js';

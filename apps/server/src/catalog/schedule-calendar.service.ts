@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '@nomaflow/contracts';
-import type { JobDocument } from '@nomaflow/contracts';
+import type { Calendar, CalendarFire, JobDocument } from '@nomaflow/contracts';
 import { firesBetween, isValidTimezone } from '@nomaflow/kernel';
 import type { Clock } from '@nomaflow/kernel';
 import { SERVER_CONFIG } from '../config/server-config.js';
@@ -27,23 +27,6 @@ const checkQuery = queryValidator<{ from?: string; to?: string }>({
     to: { type: 'string', format: 'date-time' },
   },
 });
-
-export interface CalendarFire {
-  job_id: string;
-  tags: string[];
-  at: string;
-  local: string;
-  note?: string;
-  past: boolean;
-  run_id?: string | null;
-  outcome?: string;
-}
-
-export interface Calendar {
-  from: string;
-  to: string;
-  fires: CalendarFire[];
-}
 
 /**
  * Fires across jobs in a window: what cron did (the `fires` table, for jobs that still exist) and

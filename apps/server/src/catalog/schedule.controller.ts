@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import type { FireView } from '../jobs/job-views.js';
 import { ScheduleCalendarService } from './schedule-calendar.service.js';
-import type { Calendar } from './schedule-calendar.service.js';
+import type { Calendar } from '@nomaflow/contracts';
 import { SchedulePreviewService } from './schedule-preview.service.js';
 
 @Controller('api/schedule')

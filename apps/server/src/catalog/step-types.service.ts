@@ -1,19 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { JSONSchemaObject } from '@nomaflow/contracts';
+import type { PluginLoadFailure, StepTypeView } from '@nomaflow/contracts';
 import { StepTypeRegistry } from '@nomaflow/kernel';
-import type { PluginLoadFailure } from '@nomaflow/kernel';
-
-export interface StepTypeView {
-  type: string;
-  version: string;
-  title: string;
-  description: string;
-  schema: JSONSchemaObject;
-  secrets: readonly string[];
-  idempotent: boolean;
-  source: string;
-  sandboxed: boolean;
-}
 
 /** What the editor renders step forms from, and what Settings → Plugins lists (failures included). */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, ValidationError } from '@nomaflow/contracts';
-import type { ConnectorConfig } from '@nomaflow/contracts';
+import type { ConnectorConfig, ConnectorTestResult, ConnectorView } from '@nomaflow/contracts';
 import { StepTypeRegistry } from '@nomaflow/kernel';
 import { SERVER_CONFIG } from '../config/server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -12,28 +12,6 @@ import { parseConnector, redactUrl, urlHasPassword } from './connector-input.js'
 import type { ConnectorInput } from './connector-input.js';
 import { ConnectorsRepository } from './connectors.repository.js';
 import type { ConnectorRow, ConnectorWrite } from './connectors.repository.js';
-
-/** A connector as the API shows it: never a password, `has_password` instead. */
-export interface ConnectorView {
-  name: string;
-  driver: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-  url?: string;
-  options: Record<string, unknown>;
-  has_password: boolean;
-  builtin: boolean;
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface TestResult {
-  ok: boolean;
-  elapsed_ms: number;
-  error?: string;
-}
 
 const TEST_TIMEOUT_MS = 10_000;
 
@@ -92,12 +70,12 @@ export class ConnectorsService {
   }
 
   /** "Test connection" of a saved connector. */
-  async test(name: string): Promise<TestResult> {
+  async test(name: string): Promise<ConnectorTestResult> {
     return this.probe(await this.pool.configOf(name));
   }
 
   /** "Test connection" of a form not saved yet (a saved connector's password is reused when omitted). */
-  async testUnsaved(body: unknown): Promise<TestResult> {
+  async testUnsaved(body: unknown): Promise<ConnectorTestResult> {
     const input = this.checked(parseConnector(body), true);
     const saved = input.name === DEFAULT_CONNECTOR ? undefined : await this.repository.find(input.name);
     const password =
@@ -108,7 +86,7 @@ export class ConnectorsService {
     return this.probe(config);
   }
 
-  private async probe(config: ConnectorConfig): Promise<TestResult> {
+  private async probe(config: ConnectorConfig): Promise<ConnectorTestResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,6 @@
-import type { JobDocument, RunStatus, TriggeredBy } from '@nomaflow/contracts';
+import type { FireView, JobDocument, RunStatus, TriggeredBy } from '@nomaflow/contracts';
+
+export type { FireView };
 
 /** A job row: the document as saved and its bookkeeping. */
 export interface StoredJob {
@@ -35,12 +37,6 @@ export interface RunningState {
   step_index: number;
   step_count: number;
   step: string | null;
-}
-
-export interface FireView {
-  at: string;
-  local: string;
-  note?: string;
 }
 
 export type CatalogueEntry = JobDocument & {

@@ -6,8 +6,9 @@ import { ValidationError } from '@nomaflow/contracts';
 import type {
   ConnectorDriver,
   FieldError,
-  Json,
   JSONSchemaObject,
+  Json,
+  PluginLoadFailure,
   StepType,
   StepTypeManifest,
 } from '@nomaflow/contracts';
@@ -20,14 +21,7 @@ import { findPluginPackages } from './plugin-package.js';
 import type { PluginPackage } from './plugin-package.js';
 import { pluginManifestSchema } from './plugin-manifest.schema.js';
 
-export interface PluginLoadFailure {
-  /** Folder of the plugin package (discovery) or undefined (programmatic registration). */
-  dir?: string;
-  package?: string;
-  /** The step type or driver it declared, when it got that far: jobs using it are degraded. */
-  type?: string;
-  error: string;
-}
+export type { PluginLoadFailure };
 
 export interface LoadedPlugin {
   kind: 'step-type' | 'connector';

@@ -1,15 +1,24 @@
-import type { FieldError, JobDocument, JSONSchemaObject, RunStatus, TriggeredBy } from '@nomaflow/contracts';
+import type {
+  FieldError,
+  FireView,
+  JobDocument,
+  PluginLoadFailure,
+  RunStatus,
+  StepTypeView,
+  TriggeredBy,
+} from '@nomaflow/contracts';
 
 /** The console's view of the API's JSON (dates travel as ISO strings). */
 
-export interface FireView {
-  /** ISO instant. */
-  at: string;
-  /** Wall time in the job's zone, e.g. `2026-03-29 03:00 (Europe/Paris)`. */
-  local: string;
-  /** DST note: a fire moved by a gap or kept once in a repeated hour. */
-  note?: string;
-}
+export type {
+  Calendar as CalendarView,
+  CalendarFire,
+  ConnectorTestResult,
+  ConnectorView,
+  FireView,
+  PluginLoadFailure,
+  StepTypeView,
+} from '@nomaflow/contracts';
 
 export interface LastRunView {
   id: string;
@@ -38,45 +47,9 @@ export type CatalogueEntry = JobDocument & {
   degraded: string | null;
 };
 
-export interface StepTypeView {
-  type: string;
-  version: string;
-  title: string;
-  description: string;
-  schema: JSONSchemaObject;
-  secrets: readonly string[];
-  idempotent: boolean;
-  source: string;
-  sandboxed: boolean;
-}
-
-/** A plugin that did not load: jobs using its `type` are degraded. */
-export interface PluginLoadFailure {
-  /** Folder of the plugin package, when it was discovered on disk. */
-  dir?: string;
-  package?: string;
-  type?: string;
-  error: string;
-}
-
 export interface StepTypesResponse {
   step_types: StepTypeView[];
   failed: readonly PluginLoadFailure[];
-}
-
-export interface ConnectorView {
-  name: string;
-  driver: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-  url?: string;
-  options: Record<string, unknown>;
-  has_password: boolean;
-  builtin: boolean;
-  created_at?: string;
-  updated_at?: string;
 }
 
 /** What the connector form sends; `password` omitted = keep the stored one. */
@@ -90,29 +63,6 @@ export interface ConnectorInput {
   password?: string;
   url?: string;
   options?: Record<string, unknown>;
-}
-
-export interface ConnectorTestResult {
-  ok: boolean;
-  elapsed_ms: number;
-  error?: string;
-}
-
-export interface CalendarFire {
-  job_id: string;
-  tags: string[];
-  at: string;
-  local: string;
-  note?: string;
-  past: boolean;
-  run_id?: string | null;
-  outcome?: string;
-}
-
-export interface CalendarView {
-  from: string;
-  to: string;
-  fires: CalendarFire[];
 }
 
 export interface RunsQuery {

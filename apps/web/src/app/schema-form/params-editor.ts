@@ -42,7 +42,7 @@ import { sameJson } from './same-json';
             <span class="key nf-mono" [id]="uid + '-k' + i">{{ row.key }}</span>
           } @else {
             <input
-              class="cell"
+              class="nf-cell"
               [value]="row.key"
               [attr.aria-label]="label() + ' name ' + (i + 1)"
               placeholder="name"
@@ -50,7 +50,7 @@ import { sameJson } from './same-json';
             />
           }
           <select
-            class="cell type"
+            class="nf-cell type"
             [value]="row.type"
             [disabled]="isLocked"
             [attr.aria-label]="'Type of ' + name"
@@ -72,7 +72,7 @@ import { sameJson } from './same-json';
               }
               @case ('number') {
                 <input
-                  class="cell"
+                  class="nf-cell"
                   type="number"
                   [value]="row.text"
                   [attr.aria-label]="'Value of ' + name"
@@ -88,7 +88,7 @@ import { sameJson } from './same-json';
                   />
                 } @else {
                   <input
-                    class="cell"
+                    class="nf-cell"
                     [value]="row.text"
                     [attr.aria-label]="'Value of ' + name"
                     (input)="edit(i, { text: text($event) })"
@@ -119,15 +119,6 @@ import { sameJson } from './same-json';
       gap: 6px;
       align-items: center;
       margin: 4px 0;
-    }
-    .cell {
-      font: inherit;
-      padding: 6px;
-      border: 1px solid var(--mat-sys-outline);
-      border-radius: 4px;
-      min-width: 0;
-      width: 100%;
-      box-sizing: border-box;
     }
     .key {
       overflow-wrap: anywhere;

@@ -30,7 +30,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
         @for (row of rows(); track $index; let i = $index) {
           <div class="row">
             <input
-              class="cell"
+              class="nf-cell"
               [value]="row.key"
               [attr.aria-label]="label + ' key ' + (i + 1)"
               placeholder="key"
@@ -38,7 +38,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
             />
             @if (codec().options; as options) {
               <select
-                class="cell"
+                class="nf-cell"
                 [value]="row.text"
                 [attr.aria-label]="label + ' value of ' + (row.key || 'row ' + (i + 1))"
                 (change)="edit(i, { text: text($event) })"
@@ -50,7 +50,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
               </select>
             } @else {
               <input
-                class="cell"
+                class="nf-cell"
                 [type]="secret() && !shown() ? 'password' : 'text'"
                 [value]="row.text"
                 [attr.aria-label]="label + ' value of ' + (row.key || 'row ' + (i + 1))"
@@ -96,13 +96,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
       gap: 6px;
       align-items: center;
       margin: 4px 0;
-    }
-    .cell {
-      font: inherit;
-      padding: 6px;
-      border: 1px solid var(--mat-sys-outline);
-      border-radius: 4px;
-      min-width: 0;
     }
     .hint {
       font-size: 12px;
