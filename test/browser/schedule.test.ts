@@ -10,6 +10,7 @@ describe('schedule view (Chromium against a started server)', () => {
       { id: 'nightly-load', tags: ['etl'], schedule: { cron: '0 3 * * *', timezone: 'UTC' } },
       { id: 'nightly-report', tags: ['reporting', 'etl'], schedule: { cron: '10 3 * * *', timezone: 'UTC' } },
       { id: 'noon-alone', schedule: { cron: '0 13 * * 1', timezone: 'UTC' } },
+      { id: 'every-five', tags: ['ops'], schedule: { cron: '*/5 * * * *', timezone: 'UTC' } },
     ];
     for (const job of jobs) {
       const res = await s.server.api.post('/api/jobs', { ...job, steps: [{ name: 'wait', type: 'noop' }] });
@@ -54,6 +55,20 @@ describe('schedule view (Chromium against a started server)', () => {
     await s.screenshot('schedule');
   });
 
+  it('folds a job firing every 5 minutes into one chip a day, out of the collision flags', async () => {
+    const chips = s.page.locator('[data-testid="fire-chip"][data-job-id="every-five"]');
+    await chips.first().waitFor();
+    const days = s.page.getByTestId('calendar-day');
+    for (let i = 1; i < 7; i++) {
+      const mine = days.nth(i).locator('[data-testid="fire-chip"][data-job-id="every-five"]');
+      expect(await mine.count()).toBe(1);
+      expect(await mine.getAttribute('data-repeats')).toBe('288');
+    }
+    expect(await chips.locator('[data-testid="collision-flag"]').count()).toBe(0);
+    const load = s.page.locator('[data-testid="fire-chip"][data-job-id="nightly-load"]').first();
+    expect(await load.getAttribute('aria-label')).not.toContain('every-five');
+  });
+
   it('pages by week and back', async () => {
     const first = () => s.page.getByTestId('calendar-day').first().getAttribute('data-day');
     const today = await first();
@@ -90,5 +105,31 @@ describe('schedule view (Chromium against a started server)', () => {
     expect(scroll.scroll).toBeGreaterThan(scroll.client);
     expect(scroll.page).toBeLessThanOrEqual(800);
     await s.screenshot('schedule-tablet');
+  });
+
+  it('links a past fire to the run it started', async () => {
+    // Fires every 2 s (the 6th cron field is seconds) until the first run exists, then is disabled.
+    const tick = { id: 'tick', schedule: { cron: '* * * * * */2', timezone: 'UTC' } };
+    expect(
+      (await s.server.api.post('/api/jobs', { ...tick, steps: [{ name: 'wait', type: 'noop' }] })).status,
+    ).toBe(201);
+    let runId: string | undefined;
+    for (let i = 0; i < 100 && !runId; i++) {
+      const { body } = await s.server.api.get<{ runs: { id: string }[] }>('/api/runs?job=tick');
+      runId = body.runs.at(-1)?.id;
+      if (!runId) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(runId).toBeDefined();
+    const off = { ...tick, enabled: false, steps: [{ name: 'wait', type: 'noop' }] };
+    expect((await s.server.api.put('/api/jobs/tick', off)).status).toBe(200);
+
+    await s.page.goto(s.url('/nomaflow/schedule'));
+    const past = s.page.locator('[data-testid="fire-chip"][data-job-id="tick"][data-past="true"]');
+    await past.first().waitFor();
+    const { body } = await s.server.api.get<{ runs: { id: string }[] }>('/api/runs?job=tick');
+    const runIds = body.runs.map((r) => r.id);
+    await past.first().click();
+    await s.page.waitForURL(/\/nomaflow\/runs\/[0-9a-f-]{36}$/);
+    expect(runIds).toContain(s.page.url().split('/').pop());
   });
 });

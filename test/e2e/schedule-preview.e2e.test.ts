@@ -200,6 +200,25 @@ describe('schedule preview and calendar', () => {
       expect(r.body.fires.map((f) => f.at)).toEqual(['2026-04-01T07:00:00.000Z', '2026-04-02T07:00:00.000Z']);
     });
 
+    it('lists a job firing every second up to a cap and names it as truncated', async () => {
+      const busy = job('every-second', { schedule: { cron: '* * * * * *', timezone: 'UTC' } });
+      expect((await server.api.post('/api/jobs', busy)).status).toBe(201);
+      try {
+        const r = await server.api.get<{ fires: CalendarFire[]; truncated?: string[] }>(
+          '/api/schedule/calendar?from=2026-04-01T00:00:00Z&to=2026-04-02T00:00:00Z',
+        );
+        expect(r.status).toBe(200);
+        expect(r.body.truncated).toEqual(['every-second']);
+        const mine = r.body.fires.filter((f) => f.job_id === 'every-second');
+        expect(mine).toHaveLength(7 * 24 * 60);
+        expect(mine[0]?.at).toBe('2026-04-01T00:00:00.000Z');
+        // The other jobs are complete, and not named.
+        expect(r.body.fires.filter((f) => f.job_id === 'morning')).toHaveLength(1);
+      } finally {
+        await server.api.delete('/api/jobs/every-second');
+      }
+    });
+
     it('400 on a reversed or too long window and unknown parameters', async () => {
       const reversed = await server.api.get<Errors>(
         '/api/schedule/calendar?from=2026-04-02T00:00:00Z&to=2026-04-01T00:00:00Z',

@@ -27,6 +27,8 @@ export interface Calendar {
   from: string;
   to: string;
   fires: CalendarFire[];
+  /** Jobs firing so often that only their first fires in the window are listed. */
+  truncated?: string[];
 }
 
 /** An installed step type, as the editor renders its form and Settings → Plugins lists it. */

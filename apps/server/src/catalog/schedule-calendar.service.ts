@@ -17,7 +17,8 @@ const DAY_MS = 86_400_000;
 const DEFAULT_SPAN_MS = 7 * DAY_MS;
 const MAX_SPAN_MS = 31 * DAY_MS;
 /** Per job and per side of now: an every-second cron cannot flood the calendar. */
-const FIRES_PER_JOB = 1000;
+/** Every minute for a week; a job firing more often has its fires cut here and is named in `truncated`. */
+const FIRES_PER_JOB = 7 * 24 * 60;
 
 const checkQuery = queryValidator<{ from?: string; to?: string }>({
   type: 'object',
@@ -51,7 +52,8 @@ export class ScheduleCalendarService {
       throw new ValidationError([{ path: '/to', message: 'the calendar spans at most 31 days' }]);
     }
     const jobs = new Map((await this.jobs.list()).map((j) => [j.document.id, j.document]));
-    const fires = [...this.futureFires([...jobs.values()], from, to, now)];
+    const truncated = new Set<string>();
+    const fires = [...this.futureFires([...jobs.values()], from, to, now, truncated)];
     if (from <= now) {
       const until = to < now ? to : now;
       const rows = await this.fires.between([...jobs.keys()], from, until, FIRES_PER_JOB);
@@ -61,17 +63,30 @@ export class ScheduleCalendarService {
       }
     }
     fires.sort((a, b) => a.at.localeCompare(b.at) || a.job_id.localeCompare(b.job_id));
-    return { from: from.toISOString(), to: to.toISOString(), fires };
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      fires,
+      ...(truncated.size > 0 ? { truncated: [...truncated].sort() } : {}),
+    };
   }
 
-  private *futureFires(jobs: JobDocument[], from: Date, to: Date, now: Date): Iterable<CalendarFire> {
+  private *futureFires(
+    jobs: JobDocument[],
+    from: Date,
+    to: Date,
+    now: Date,
+    truncated: Set<string>,
+  ): Iterable<CalendarFire> {
     // firesBetween excludes its lower bound; a fire exactly at a future `from` belongs in the window.
     const after = from > now ? new Date(from.getTime() - 1) : now;
     if (to <= after) return;
     for (const job of jobs) {
       const schedule = activeSchedule(job, this.config.timezone);
       if (!schedule) continue;
-      for (const fire of firesBetween(schedule.cron, schedule.timezone, after, to, FIRES_PER_JOB)) {
+      const fires = firesBetween(schedule.cron, schedule.timezone, after, to, FIRES_PER_JOB);
+      if (fires.length === FIRES_PER_JOB) truncated.add(job.id);
+      for (const fire of fires) {
         yield { job_id: job.id, tags: job.tags ?? [], ...toFireView(fire), past: false };
       }
     }

@@ -1,5 +1,13 @@
 import type { CalendarFire } from '../../core/api-types';
-import { UNTAGGED_COLOUR, calendarDays, collisions, dayKey, firesByDay, tagColour } from './calendar-model';
+import {
+  UNTAGGED_COLOUR,
+  calendarDays,
+  collisions,
+  dayEntries,
+  dayKey,
+  firesByDay,
+  tagColour,
+} from './calendar-model';
 
 const fire = (job_id: string, at: string, tags: string[] = []): CalendarFire => ({
   job_id,
@@ -69,5 +77,26 @@ describe('tagColour', () => {
     expect(tagColour('etl')).not.toBe(tagColour('reporting'));
     expect(tagColour(undefined)).toBe(UNTAGGED_COLOUR);
     expect(tagColour('')).toBe(UNTAGGED_COLOUR);
+  });
+
+  it('folds a job firing more than 6 times a day into one entry, keeping the others', () => {
+    const at = (h: number, m: number) => new Date(2026, 10, 30, h, m).toISOString();
+    const often = Array.from({ length: 12 }, (_, i) => ({
+      job_id: 'every-hour',
+      tags: [],
+      at: at(i * 2, 0),
+      local: '',
+      past: false,
+    }));
+    const once = { job_id: 'nightly', tags: ['etl'], at: at(3, 30), local: '', past: false };
+    const entries = dayEntries([...often, once]).get(dayKey(new Date(2026, 10, 30)))!;
+    expect(entries.map((e) => [e.fire.job_id, e.repeats?.count ?? 1])).toEqual([
+      ['every-hour', 12],
+      ['nightly', 1],
+    ]);
+    expect(entries[0]!.fire).toBe(often[0]);
+    expect(entries[0]!.repeats!.last).toBe(often[11]);
+    const six = dayEntries(often.slice(0, 6)).get(dayKey(new Date(2026, 10, 30)))!;
+    expect(six.every((e) => e.repeats === undefined)).toBe(true);
   });
 });

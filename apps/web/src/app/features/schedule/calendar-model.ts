@@ -32,6 +32,43 @@ export function clockOf(iso: string): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** A job firing more often than this in one day shows as one chip "HH:MM–HH:MM job ×N". */
+export const FREQUENT_PER_DAY = 6;
+
+/** One chip of a day: a fire, or the first of a frequent job's fires that day with their count. */
+export interface DayEntry {
+  fire: CalendarFire;
+  repeats?: { count: number; last: CalendarFire };
+}
+
+/**
+ * Chips per local day key, in time order: a job with more than `limit` fires in a day folds them
+ * into one entry, so a `* * * * *` job is one chip a day, not 1,440.
+ */
+export function dayEntries(
+  fires: readonly CalendarFire[],
+  limit = FREQUENT_PER_DAY,
+): Map<string, DayEntry[]> {
+  const entries = new Map<string, DayEntry[]>();
+  for (const [day, list] of firesByDay(fires)) {
+    const perJob = new Map<string, CalendarFire[]>();
+    for (const f of list) {
+      const mine = perJob.get(f.job_id);
+      if (mine) mine.push(f);
+      else perJob.set(f.job_id, [f]);
+    }
+    const out: DayEntry[] = [];
+    for (const f of list) {
+      const mine = perJob.get(f.job_id)!;
+      if (mine.length <= limit) out.push({ fire: f });
+      else if (mine[0] === f)
+        out.push({ fire: f, repeats: { count: mine.length, last: mine[mine.length - 1]! } });
+    }
+    entries.set(day, out);
+  }
+  return entries;
+}
+
 /** Fires per local day key, each day in time order. */
 export function firesByDay(fires: readonly CalendarFire[]): Map<string, CalendarFire[]> {
   const byDay = new Map<string, CalendarFire[]>();

@@ -3,6 +3,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { CalendarFire } from '../../core/api-types';
 import { clockOf, tagColour } from './calendar-model';
+import type { DayEntry } from './calendar-model';
 
 /** One fire: a future one opens its job, a past one the run it started (or the job when none). */
 @Component({
@@ -15,6 +16,7 @@ import { clockOf, tagColour } from './calendar-model';
       data-testid="fire-chip"
       [attr.data-job-id]="fire().job_id"
       [attr.data-past]="fire().past"
+      [attr.data-repeats]="repeats()?.count ?? null"
       [class.past]="fire().past"
       [style.background]="colour()"
       [routerLink]="link()"
@@ -23,6 +25,9 @@ import { clockOf, tagColour } from './calendar-model';
     >
       <span class="time">{{ clock() }}</span>
       <span class="job">{{ fire().job_id }}</span>
+      @if (repeats(); as r) {
+        <span class="count">×{{ r.count }}</span>
+      }
       @if (fire().note; as note) {
         <span class="mark dst" [matTooltip]="'DST: ' + note" aria-hidden="true">DST</span>
       }
@@ -77,6 +82,9 @@ import { clockOf, tagColour } from './calendar-model';
       border: 1px solid currentColor;
       border-radius: 3px;
     }
+    .count {
+      font-weight: 600;
+    }
     .outcome {
       flex-basis: 100%;
       font-size: 11px;
@@ -87,11 +95,17 @@ import { clockOf, tagColour } from './calendar-model';
 export class FireChip {
   readonly fire = input.required<CalendarFire>();
   readonly collidesWith = input<readonly string[]>([]);
+  /** Set when the chip stands for a frequent job's fires of the day, from `fire` to `last`. */
+  readonly repeats = input<DayEntry['repeats'] | null>(null);
 
-  protected readonly clock = computed(() => clockOf(this.fire().at));
+  protected readonly clock = computed(() => {
+    const r = this.repeats();
+    return r ? `${clockOf(this.fire().at)}–${clockOf(r.last.at)}` : clockOf(this.fire().at);
+  });
   protected readonly colour = computed(() => tagColour(this.fire().tags[0]));
   protected readonly link = computed(() => {
     const f = this.fire();
+    if (this.repeats()) return ['/nomaflow/jobs', f.job_id, 'runs'];
     return f.past && f.run_id ? ['/nomaflow/runs', f.run_id] : ['/nomaflow/jobs', f.job_id];
   });
   protected readonly collisionText = computed(
@@ -99,7 +113,10 @@ export class FireChip {
   );
   protected readonly title = computed(() => {
     const f = this.fire();
-    const parts = [`${this.clock()} ${f.job_id}`, f.local];
+    const r = this.repeats();
+    const parts = r
+      ? [`${this.clock()} ${f.job_id}`, `${r.count} fires this day`]
+      : [`${this.clock()} ${f.job_id}`, f.local];
     if (f.past) parts.push(f.outcome ? `outcome: ${f.outcome}` : 'past');
     if (f.note) parts.push(`DST: ${f.note}`);
     if (this.collidesWith().length) parts.push(this.collisionText());

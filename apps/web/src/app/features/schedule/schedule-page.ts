@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { MatButtonModule } from '@angular/material/button';
 import { Api } from '../../core/api';
 import type { CalendarFire } from '../../core/api-types';
-import { UNTAGGED_COLOUR, calendarDays, collisions, dayKey, firesByDay, tagColour } from './calendar-model';
+import { UNTAGGED_COLOUR, calendarDays, collisions, dayEntries, dayKey, tagColour } from './calendar-model';
 import { FireChip } from './fire-chip';
 
 const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
@@ -20,6 +20,8 @@ export class SchedulePage {
 
   protected readonly weekOffset = signal(0);
   protected readonly fires = signal<readonly CalendarFire[]>([]);
+  /** Jobs the server listed only the first fires of. */
+  protected readonly truncated = signal<readonly string[]>([]);
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
   private readonly today = signal(new Date());
@@ -31,8 +33,11 @@ export class SchedulePage {
       isToday: d.key === dayKey(this.today()),
     })),
   );
-  protected readonly byDay = computed(() => firesByDay(this.fires()));
-  protected readonly collide = computed(() => collisions(this.fires()));
+  protected readonly byDay = computed(() => dayEntries(this.fires()));
+  /** Among single fires only: a job firing all day long would collide with everything. */
+  protected readonly collide = computed(() =>
+    collisions([...this.byDay().values()].flat().flatMap((e) => (e.repeats ? [] : [e.fire]))),
+  );
   protected readonly legend = computed(() => {
     const tags = new Set<string>();
     let untagged = false;
@@ -68,6 +73,7 @@ export class SchedulePage {
       const view = await this.api.calendar(from.toISOString(), to.toISOString());
       if (seq !== this.requestSeq) return;
       this.fires.set(view.fires);
+      this.truncated.set(view.truncated ?? []);
       this.error.set(null);
     } catch (e) {
       if (seq !== this.requestSeq) return;
