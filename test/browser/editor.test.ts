@@ -223,4 +223,47 @@ describe('job editor (Chromium against a started server)', () => {
     // Refused saves log "Failed to load resource" by design; anything else is a bug.
     expect(s.errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
+
+  it('exports, duplicates and deletes a job', async () => {
+    const { page } = s;
+    await page.goto(s.url('/nomaflow/jobs/my-first-job'));
+    await page.getByTestId('job-id').waitFor();
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=job-id]') as HTMLInputElement | null)?.value === 'my-first-job',
+    );
+
+    // Export: the whole saved document as <id>.json.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-job').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('my-first-job.json');
+    const exported = JSON.parse(await streamText(await download.createReadStream())) as JobBody;
+    const saved = (await s.server.api.get<JobBody>('/api/jobs/my-first-job')).body;
+    expect(exported).toEqual(saved);
+
+    // Duplicate: a new job prefilled with a copy under a new id, saved as its own.
+    await page.getByTestId('duplicate-job').click();
+    await page.waitForURL(/\/nomaflow\/jobs\/new/);
+    expect(await page.getByTestId('job-id').inputValue()).toBe('my-first-job-copy');
+    await page.getByTestId('save-job').click();
+    await page.getByTestId('saved-banner').waitFor();
+    const copy = await s.server.api.get<JobBody>('/api/jobs/my-first-job-copy');
+    expect(copy.status).toBe(200);
+    expect({ ...copy.body, id: saved.id }).toEqual(saved);
+
+    // Delete, after a confirmation: back on the catalogue, the job is gone, the original stays.
+    await page.getByTestId('delete-job').click();
+    await page.getByRole('dialog').getByTestId('confirm').click();
+    await page.waitForURL('**/nomaflow/jobs');
+    expect((await s.server.api.get('/api/jobs/my-first-job-copy')).status).toBe(404);
+    expect((await s.server.api.get('/api/jobs/my-first-job')).status).toBe(200);
+  });
 });
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
