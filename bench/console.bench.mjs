@@ -120,9 +120,26 @@ async function idleAt(page, quietMs = 300) {
   );
 }
 
+/**
+ * Time to Interactive as Lighthouse defines it, from in-page records: the first moment after the
+ * first screenful of cards is on screen from which no long task runs for `QUIET_MS`.
+ */
+const RECORD_CARDS = (firstScreen) => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.startTime + e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver(() => {
+    const n = document.querySelectorAll('[data-testid="job-card"]').length;
+    if (n >= firstScreen && window.__firstCards === undefined) window.__firstCards = performance.now();
+  }).observe(document, { childList: true, subtree: true });
+};
+const QUIET_MS = 300;
+
 async function catalogueRound(browser, url, baseline) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  await page.addInitScript(RECORD_CARDS, FIRST_SCREEN);
   if (baseline) {
     await page.route(`${url}/__baseline`, (route) =>
       route.fulfill({
@@ -141,20 +158,23 @@ async function catalogueRound(browser, url, baseline) {
     );
   }
   await page.goto(`${url}${baseline ? '/__baseline' : '/nomaflow/jobs'}`);
-  const cards = (n) =>
-    page.waitForFunction((k) => document.querySelectorAll('[data-testid="job-card"]').length >= k, n, {
-      timeout: 60_000,
-      polling: 100,
-    });
-  // Interactive: the first screenful of cards is on screen and no long task has run since (the
-  // page answers input at once), as Time to Interactive defines it.
-  await cards(FIRST_SCREEN);
-  const firstCardsAt = await page.evaluate(() => performance.now());
-  const quietSince = await idleAt(page);
-  await cards(JOBS);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="job-card"]').length >= n, JOBS, {
+    timeout: 60_000,
+    polling: 100,
+  });
   const completeAt = await page.evaluate(() => performance.now());
+  await new Promise((r) => setTimeout(r, QUIET_MS * 2));
+  const interactive = await page.evaluate((quiet) => {
+    let t = window.__firstCards;
+    for (const [start, end] of window.__longTasks.sort((a, b) => a[0] - b[0])) {
+      if (end <= t) continue;
+      if (start - t >= quiet) break;
+      t = end;
+    }
+    return t;
+  }, QUIET_MS);
   await context.close();
-  return { interactive: Math.max(firstCardsAt, quietSince), complete: completeAt };
+  return { interactive, complete: completeAt };
 }
 
 async function scrollLongestTask(page, selector) {

@@ -19,7 +19,7 @@ describe('console shell (Chromium against a started server)', () => {
   it('answers a deep link with the app, and the API still with JSON', async () => {
     const page = await s.page.goto(s.url('/nomaflow/schedule'));
     expect(page?.status()).toBe(200);
-    expect(await s.page.title()).toContain('Schedule');
+    await s.page.waitForFunction(() => document.title.includes('Schedule'));
     const api = await s.server.api.get('/api/jobs');
     expect(api.status).toBe(200);
     expect(Array.isArray(api.body)).toBe(true);

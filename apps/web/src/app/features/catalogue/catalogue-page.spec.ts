@@ -149,6 +149,8 @@ describe('CataloguePage', () => {
       );
     await settle();
     expect(cards()[0]!.classList).not.toContain('disabled');
+    // The snack bar's code loads on first use.
+    for (let i = 0; i < 50 && !document.body.textContent?.includes('invalid cron'); i++) await settle();
     expect(document.body.textContent).toContain('invalid cron expression');
   });
 

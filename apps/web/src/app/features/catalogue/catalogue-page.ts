@@ -8,14 +8,11 @@ import {
   signal,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInputModule } from '@angular/material/input';
-import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../../core/api';
 import type { CatalogueEntry } from '../../core/api-types';
 import { Live } from '../../core/live';
+import { Overlays } from '../../core/overlays';
 import type { RunDialogData } from '../run-dialog/run-dialog';
 import { FILTER_HINT, matchesFilter, parseFilter } from './catalogue-filter';
 import { applyRunEvent, mergeEntries, needsReread, runsDirectly, toJobDocument } from './catalogue-state';
@@ -31,11 +28,11 @@ function messageOf(e: unknown): string {
 
 const FIRST_CARDS = 12;
 /** Small enough that rendering them stays well under a 50 ms long task on a slow machine. */
-const MORE_CARDS = 4;
+const MORE_CARDS = 2;
 
 @Component({
   selector: 'nf-catalogue-page',
-  imports: [RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, JobCard],
+  imports: [RouterLink, MatButtonModule, JobCard],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './catalogue-page.html',
   styleUrl: './catalogue-page.scss',
@@ -43,8 +40,7 @@ const MORE_CARDS = 4;
 export class CataloguePage {
   private readonly api = inject(Api);
   private readonly live = inject(Live);
-  private readonly dialog = inject(MatDialog);
-  private readonly snackBar = inject(MatSnackBar);
+  private readonly overlays = inject(Overlays);
   private readonly router = inject(Router);
 
   protected readonly filterHint = FILTER_HINT;
@@ -135,7 +131,7 @@ export class CataloguePage {
       await this.refresh();
     } catch (e) {
       this.setEnabled(entry.id, before);
-      this.snackBar.open(
+      void this.overlays.snack(
         `Could not ${enabled ? 'enable' : 'disable'} ${entry.id}: ${messageOf(e)}`,
         'Dismiss',
       );
@@ -148,7 +144,7 @@ export class CataloguePage {
     if (!runsDirectly(entry)) {
       // Loaded on first use: the catalogue's own chunk stays small.
       const { RunDialog } = await import('../run-dialog/run-dialog');
-      this.dialog.open(RunDialog, {
+      await this.overlays.dialog(RunDialog, {
         data: { job: toJobDocument(entry) } satisfies RunDialogData,
         width: '720px',
       });
@@ -156,12 +152,10 @@ export class CataloguePage {
     }
     try {
       const { run_id } = await this.api.trigger(entry.id);
-      this.snackBar
-        .open('Run started', 'Open', { duration: 6000 })
-        .onAction()
-        .subscribe(() => void this.router.navigate(['/nomaflow/runs', run_id]));
+      const snack = await this.overlays.snack('Run started', 'Open', { duration: 6000 });
+      snack.onAction().subscribe(() => void this.router.navigate(['/nomaflow/runs', run_id]));
     } catch (e) {
-      this.snackBar.open(`Run of ${entry.id} refused: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
+      void this.overlays.snack(`Run of ${entry.id} refused: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
     }
   }
 
@@ -170,9 +164,9 @@ export class CataloguePage {
     if (!running) return;
     try {
       const res = await this.api.cancel(running.run_id);
-      if (res.status === 'CANCELLING') this.snackBar.open('Cancelling…', undefined, { duration: 3000 });
+      if (res.status === 'CANCELLING') void this.overlays.snack('Cancelling…', undefined, { duration: 3000 });
     } catch (e) {
-      this.snackBar.open(`Cancel failed: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
+      void this.overlays.snack(`Cancel failed: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
     }
   }
 
@@ -180,9 +174,9 @@ export class CataloguePage {
     try {
       await this.api.reload();
       await this.refresh();
-      this.snackBar.open('Jobs reloaded', undefined, { duration: 3000 });
+      void this.overlays.snack('Jobs reloaded', undefined, { duration: 3000 });
     } catch (e) {
-      this.snackBar.open(`Reload failed: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
+      void this.overlays.snack(`Reload failed: ${messageOf(e)}`, 'Dismiss', { duration: 8000 });
     }
   }
 }

@@ -168,4 +168,23 @@ describe('mergeEntries', () => {
     expect(merged[1]).not.toBe(b);
     expect(merged[1]!.enabled).toBe(false);
   });
+
+  it('takes the fresh card when only its run or next fire changed', () => {
+    const a = entry('a');
+    const ran = entry('a', {
+      last_run: {
+        id: 'r9',
+        status: 'FAILED',
+        triggered_by: 'cron',
+        created_at: at,
+        started_at: at,
+        finished_at: at,
+      },
+    });
+    expect(mergeEntries([a], [ran])[0]).toBe(ran);
+    const moved = entry('a', { next_fire: { at: '2026-01-02T02:00:00.000Z', local: '' } });
+    expect(mergeEntries([a], [moved])[0]).toBe(moved);
+    const saved = entry('a', { version: a.version + 1 });
+    expect(mergeEntries([a], [saved])[0]).toBe(saved);
+  });
 });

@@ -144,7 +144,32 @@ export function mergeEntries(
   return fresh
     .map((e) => {
       const before = old.get(e.id);
-      return before && JSON.stringify(before) === JSON.stringify(e) ? before : e;
+      return before && sameCard(before, e) ? before : e;
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Whether a card shows the same thing: the saved document (its `version`) and what changes
+ * without a save. Cheap on purpose — it runs for every card on every re-read.
+ */
+function sameCard(a: CatalogueEntry, b: CatalogueEntry): boolean {
+  const ra = a.last_run;
+  const rb = b.last_run;
+  const wa = a.running;
+  const wb = b.running;
+  return (
+    a.version === b.version &&
+    a.enabled === b.enabled &&
+    a.degraded === b.degraded &&
+    a.next_fire?.at === b.next_fire?.at &&
+    a.next_fire?.note === b.next_fire?.note &&
+    ra?.id === rb?.id &&
+    ra?.status === rb?.status &&
+    ra?.started_at === rb?.started_at &&
+    ra?.finished_at === rb?.finished_at &&
+    wa?.run_id === wb?.run_id &&
+    wa?.step_index === wb?.step_index &&
+    wa?.step_count === wb?.step_count
+  );
 }

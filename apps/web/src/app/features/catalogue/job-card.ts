@@ -1,5 +1,4 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { CatalogueEntry } from '../../core/api-types';
 import { localDateTime, relativeTime } from '../../core/time';
 import { AppLink } from '../../shared/app-link';
@@ -12,7 +11,7 @@ import { runNowBlocked } from './catalogue-state';
  */
 @Component({
   selector: 'nf-job-card',
-  imports: [AppLink, MatTooltipModule, StatusBadge],
+  imports: [AppLink, StatusBadge],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     'data-testid': 'job-card',
