@@ -29,7 +29,7 @@ const CHROMIUM_ARGS = [
 const WEB_DIR = process.env.NOMAFLOW_WEB_DIR ?? join(root, 'apps/web/dist/browser');
 const JOBS = 500;
 const LOG_LINES = Number(process.env.BENCH_LOG_LINES ?? 100_000);
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** Cards a 1280 × 900 window shows. */
 const FIRST_SCREEN = 12;
 
@@ -257,7 +257,9 @@ async function logBench(browser, url, runId) {
   const baselineScroll = await scrollLongestTask(plain, '#log');
   // Baseline for the load: the same replay over a bare WebSocket in the same browser, speaking
   // Engine.IO/Socket.IO by hand and only counting lines (what the network and JSON cost alone).
-  const rawStreamMs = await plain.evaluate(
+  const raw = await base.newPage();
+  await raw.goto(`${url}/health`);
+  const rawStreamMs = await raw.evaluate(
     ({ id, n }) =>
       new Promise((resolve, reject) => {
         const t0 = performance.now();
