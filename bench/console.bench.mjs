@@ -99,9 +99,11 @@ async function waitForRun(url, runId) {
 /** Records every long task (> 50 ms) from now on in `window.__longTasks`. */
 const OBSERVE_LONG_TASKS = () => {
   window.__longTasks = [];
+  const since = performance.now();
+  // Not buffered: the tasks of loading the page are not the scroll's.
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push(e.duration);
-  }).observe({ type: 'longtask', buffered: true });
+    for (const e of list.getEntries()) if (e.startTime >= since) window.__longTasks.push(e.duration);
+  }).observe({ type: 'longtask' });
 };
 
 /** Waits until no long task has started for `quietMs`: the page answers input at once. */

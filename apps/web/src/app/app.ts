@@ -1,28 +1,26 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
-import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Live } from './core/live';
 
 @Component({
   selector: 'nf-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, MatToolbarModule, MatButtonModule],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <a class="skip-link" href="#main">Skip to content</a>
-    <mat-toolbar class="shell-bar" role="banner">
+    <header class="shell-bar">
       <a class="brand" routerLink="/nomaflow/jobs" aria-label="Nomaflow home">Nomaflow</a>
       <nav class="nav" aria-label="Main">
         <a
-          mat-button
+          class="nf-btn nf-btn-text"
           routerLink="/nomaflow/jobs"
           routerLinkActive="active"
           [routerLinkActiveOptions]="{ exact: true }"
           >Jobs</a
         >
-        <a mat-button routerLink="/nomaflow/runs" routerLinkActive="active">Runs</a>
-        <a mat-button routerLink="/nomaflow/schedule" routerLinkActive="active">Schedule</a>
-        <a mat-button routerLink="/nomaflow/settings" routerLinkActive="active">Settings</a>
+        <a class="nf-btn nf-btn-text" routerLink="/nomaflow/runs" routerLinkActive="active">Runs</a>
+        <a class="nf-btn nf-btn-text" routerLink="/nomaflow/schedule" routerLinkActive="active">Schedule</a>
+        <a class="nf-btn nf-btn-text" routerLink="/nomaflow/settings" routerLinkActive="active">Settings</a>
       </nav>
       <span class="nf-spacer"></span>
       <span
@@ -33,11 +31,17 @@ import { Live } from './core/live';
       >
         ● {{ live.connected() ? 'live' : 'offline' }}
       </span>
-    </mat-toolbar>
+    </header>
     <main id="main" tabindex="-1"><router-outlet /></main>
   `,
   styles: `
     .shell-bar {
+      display: flex;
+      align-items: center;
+      flex-wrap: wrap;
+      min-height: 64px;
+      padding: 0 16px;
+      box-sizing: border-box;
       position: sticky;
       top: 0;
       z-index: 10;

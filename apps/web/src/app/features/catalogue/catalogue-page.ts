@@ -7,7 +7,6 @@ import {
   inject,
   signal,
 } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../../core/api';
 import type { CatalogueEntry } from '../../core/api-types';
@@ -32,7 +31,7 @@ const MORE_CARDS = 2;
 
 @Component({
   selector: 'nf-catalogue-page',
-  imports: [RouterLink, MatButtonModule, JobCard],
+  imports: [RouterLink, JobCard],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './catalogue-page.html',
   styleUrl: './catalogue-page.scss',
