@@ -1,4 +1,5 @@
 import type {
+  ConnectorConfig,
   FieldError,
   FireView,
   JobDocument,
@@ -52,18 +53,8 @@ export interface StepTypesResponse {
   failed: readonly PluginLoadFailure[];
 }
 
-/** What the connector form sends; `password` omitted = keep the stored one. */
-export interface ConnectorInput {
-  name: string;
-  driver: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-  password?: string;
-  url?: string;
-  options?: Record<string, unknown>;
-}
+/** What the connector form sends (a connector document); `password` omitted = keep the stored one. */
+export type ConnectorInput = ConnectorConfig;
 
 export interface RunsQuery {
   job?: string;

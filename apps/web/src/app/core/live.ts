@@ -1,4 +1,4 @@
-import { Injectable, NgZone, inject, signal } from '@angular/core';
+import { Injectable, signal } from '@angular/core';
 import type {
   ClientToServerEvents,
   ConfigReloadedEvent,
@@ -33,7 +33,6 @@ const RUN_STATE_EVENTS = [
  */
 @Injectable({ providedIn: 'root' })
 export class Live {
-  private readonly zone = inject(NgZone);
   private socket: NomaflowSocket | undefined;
   readonly connected = signal(false);
 
@@ -52,7 +51,7 @@ export class Live {
   catalogue(): Observable<CatalogueSignal> {
     return new Observable<CatalogueSignal>((subscriber) => {
       const socket = this.connect();
-      const emit = (m: CatalogueSignal) => this.zone.run(() => subscriber.next(m));
+      const emit = (m: CatalogueSignal) => subscriber.next(m);
       const subscribe = () => {
         socket.emit('catalogue:subscribe', () => emit({ type: 'resync' }));
       };
@@ -90,7 +89,7 @@ export class Live {
         flushHandle = undefined;
         const batch = pending;
         pending = [];
-        if (batch.length > 0) this.zone.run(() => subscriber.next(batch));
+        if (batch.length > 0) subscriber.next(batch);
       };
       const accept = (events: RunEvent[]) => {
         for (const e of events) {
@@ -106,7 +105,7 @@ export class Live {
       };
       const subscribe = () => {
         socket.emit('run:subscribe', { run_id: runId, after_seq: lastSeq }, (ack) => {
-          if (!ack.ok) this.zone.run(() => subscriber.error(new Error(ack.error)));
+          if (!ack.ok) subscriber.error(new Error(ack.error));
         });
       };
       socket.on('connect', subscribe);

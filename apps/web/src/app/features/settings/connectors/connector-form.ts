@@ -65,8 +65,8 @@ export function connectorInput(v: ConnectorFormValue): ConnectorInput {
     if (v.user.trim()) input.user = v.user.trim();
   }
   if (v.password !== '') input.password = v.password;
-  const options: Record<string, unknown> = { ssl: v.ssl };
-  if (v.pool_max !== null && Number.isFinite(v.pool_max)) options['pool_max'] = v.pool_max;
+  const options: NonNullable<ConnectorInput['options']> = { ssl: v.ssl };
+  if (v.pool_max !== null && Number.isFinite(v.pool_max)) options.pool_max = v.pool_max;
   input.options = options;
   return input;
 }
